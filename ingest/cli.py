@@ -1,0 +1,143 @@
+"""The `pbk` command line. `--json` prints one JSON document on stdout; human output otherwise."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import settings
+from .contracts import CONTRACTS
+
+
+
+def _print_json(doc) -> None:
+    json.dump(doc, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def cmd_generate(args) -> int:
+    from .generate import generate
+
+    manifest = generate(Path(args.out), scale=args.scale, seed=args.seed,
+                        dirty_fraction=args.dirty_fraction, fiscal_year=args.fiscal_year)
+    if args.json:
+        _print_json(manifest)
+    else:
+        _print_generated(Path(args.out), manifest)
+    return 0
+
+
+def _print_generated(out: Path, manifest: dict) -> None:
+    print(f"Generated extracts in {out} (scale {manifest['scale']}, seed {manifest['seed']}, "
+          f"dirty fraction {manifest['dirty_fraction']}):")
+    for kind, info in manifest["files"].items():
+        dirt = sum(info.get("dirt", {}).values())
+        print(f"  {info['file']:<24} {info['rows']:>10,} rows" + (f"  ({dirt:,} dirty)" if dirt else ""))
+    print(f"  manifest.json, dirt.csv    what was made dirty, row by row")
+
+
+def cmd_ingest(args) -> int:
+    from .loader import EXIT_INTERNAL_ERROR, exit_code, ingest_files, ingest_landing
+
+    home = settings.paths()
+    try:
+        if args.paths:
+            results = ingest_files([Path(p) for p in args.paths], home, kind=args.kind,
+                                   sheet=args.sheet, progress=None if not args.json else False)
+        else:
+            results = ingest_landing(home, progress=None if not args.json else False)
+    except Exception as exc:  # an internal error: the file stays where it was
+        if args.json:
+            _print_json({"error": repr(exc)})
+        else:
+            print(f"pbk ingest: internal error: {exc!r}", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+    if args.json:
+        _print_json([{k: r.as_dict()[k] for k in ("file", "kind", "status", "rows_read",
+                                                   "rows_loaded", "rows_quarantined", "reason",
+                                                   "load_id", "quarantined_by_rule")}
+                     for r in results])
+    else:
+        print_ingest_table(results)
+    return exit_code(results)
+
+
+def print_ingest_table(results) -> None:
+    if not results:
+        print("nothing to ingest")
+        return
+    print(f"{'file':<28} {'kind':<17} {'status':<10} {'read':>10} {'loaded':>10} {'quarant.':>9}")
+    for r in results:
+        print(f"{r.file[:28]:<28} {str(r.kind or '-'):<17} {r.status:<10} {r.rows_read:>10,} "
+              f"{r.rows_loaded:>10,} {r.rows_quarantined:>9,}")
+        if r.reason:
+            print(f"    {r.reason}")
+        for rule, count in sorted(r.quarantined_by_rule.items()):
+            print(f"    quarantined {count:,} row(s): {rule}")
+
+
+def cmd_status(args) -> int:
+    from .status import status
+
+    doc = status(settings.paths())
+    if args.json:
+        _print_json(doc)
+    else:
+        from .status import print_status
+        print_status(doc)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .demo import demo
+
+    return demo(settings.paths())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pbk",
+        description="pbk-warehouse: nightly warehouse for Indonesian performance-based budgeting "
+                    "(budget absorption, efficiency, SAKIP). State lives under PBK_HOME "
+                    "(default .pbk/).")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="generate a small sample into landing and run the pipeline")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("generate", help="write deterministic synthetic extracts (one file per kind)")
+    p.add_argument("--scale", type=float, required=True, help="scale factor; 1 = one national year")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--seed", type=int, default=42, help="random seed (same seed, same bytes)")
+    p.add_argument("--dirty-fraction", type=float, default=0.0,
+                   help="share of rows made dirty as real exports are (counted in manifest.json)")
+    p.add_argument("--fiscal-year", type=int, default=2025, help="fiscal year of the extracts")
+    p.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("ingest", help="load extract files into raw.* (kind detected from headers)")
+    p.add_argument("paths", nargs="*", help="files or folders; none = everything in landing")
+    p.add_argument("--kind", choices=sorted(CONTRACTS),
+                   help="extract kind, when headers are not enough")
+    p.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("status", help="last loads, rejected files and quarantined rows")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,535 @@
+"""Load extract files into raw.<kind> with lineage, quarantine, idempotency and one transaction per
+file. See DESIGN.md "Extract contracts" and docs/extracts.md.
+
+Flow per file: safety checks -> sha256 (duplicate?) -> stage text cells in a DuckDB temp table ->
+map headers to the contract (kind detection, aliases, derivations) -> typed values + parse errors
+in SQL -> one transaction: accepted rows into raw.<kind>, failures into ops.quarantine, a row in
+ops.load_log. rows read = rows loaded + rows quarantined is asserted before the commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import normalise as N
+from .contracts import (CENTRAL_ACCOUNT, CONTRACTS, REGIONAL_ACCOUNT, Contract,
+                        normalise_header, raw_table_ddl)
+from .readers import FileRejected, Stage, file_format, sql_literal, stage_csv, stage_parquet, stage_xlsx
+from .settings import Paths, paths as default_paths
+
+# Files still being written by an upload tool are not picked up from landing
+IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".filepart")
+
+OPS_DDL = [
+    "CREATE SCHEMA IF NOT EXISTS raw",
+    "CREATE SCHEMA IF NOT EXISTS ops",
+    """CREATE TABLE IF NOT EXISTS ops.load_log (
+        load_id VARCHAR, source_file VARCHAR, source_path VARCHAR, source_sha256 VARCHAR,
+        kind VARCHAR, status VARCHAR, rows_read BIGINT, rows_loaded BIGINT,
+        rows_quarantined BIGINT, bytes BIGINT, seconds DOUBLE, message VARCHAR,
+        file_format VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, archived_to VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS ops.quarantine (
+        load_id VARCHAR, source_file VARCHAR, source_row BIGINT, kind VARCHAR, field VARCHAR,
+        value VARCHAR, rule VARCHAR, reason VARCHAR, raw_values JSON, quarantined_at TIMESTAMP)""",
+]
+
+EXIT_OK, EXIT_INTERNAL_ERROR, EXIT_REJECTED = 0, 1, 2
+
+
+@dataclass
+class FileResult:
+    file: str
+    kind: str | None
+    status: str                    # loaded / duplicate / rejected
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    reason: str | None = None
+    load_id: str | None = None
+    sha256: str | None = None
+    bytes: int = 0
+    seconds: float = 0.0
+    archived_to: str | None = None
+    quarantined_by_rule: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def connect(p: Paths, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    p.ensure()
+    con = duckdb.connect(str(p.warehouse), read_only=read_only)
+    tmp = p.home / "tmp"
+    tmp.mkdir(exist_ok=True)
+    # Bounded memory: DuckDB spills to disk beyond this, so national files stay within ~3 GB RSS.
+    con.execute(f"SET memory_limit = '{os.environ.get('PBK_DUCKDB_MEMORY', '2GB')}'")
+    con.execute(f"SET temp_directory = {sql_literal(str(tmp))}")
+    con.execute("SET preserve_insertion_order = true")  # staged rows keep file order
+    if not read_only:
+        for ddl in OPS_DDL:
+            con.execute(ddl)
+    return con
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)  # releases the GIL: runs beside DuckDB's staging
+    return digest.hexdigest()
+
+
+def new_load_id(sha: str) -> str:
+    now = dt.datetime.now(dt.timezone.utc)
+    return f"{now:%Y%m%dT%H%M%S%fZ}-{sha[:8]}"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- header mapping
+
+@dataclass
+class Mapping:
+    kind: str
+    columns: dict[str, int]        # canonical column -> position in the file's header
+    extra: list[int]               # positions of columns the contract does not know
+    derived: list[str]             # canonical columns the loader derives
+
+
+def alias_table(contract: Contract) -> dict[str, str]:
+    table = {}
+    for column in contract.columns:
+        for name in (column.name, *column.aliases):
+            table.setdefault(normalise_header(name), column.name)
+    return table
+
+
+def map_headers(headers: list[str], contract: Contract) -> tuple[Mapping, list[str]]:
+    """Map the file's headers onto the contract; returns the mapping and the missing mandatory
+    columns (each with the aliases tried)."""
+    aliases = alias_table(contract)
+    columns: dict[str, int] = {}
+    extra = []
+    for i, header in enumerate(headers):
+        canonical = aliases.get(normalise_header(header))
+        if canonical is None:
+            extra.append(i)
+        elif canonical in columns:
+            raise FileRejected(f"columns {headers[columns[canonical]]!r} and {header!r} both map to "
+                               f"{canonical!r}; keep one")
+        else:
+            columns[canonical] = i
+    missing, derived = [], []
+    for column in contract.columns:
+        if column.mandatory and column.name not in columns:
+            if column.name in contract.derivable:
+                derived.append(column.name)
+            else:
+                missing.append(column.name)
+    return Mapping(contract.kind, columns, extra, derived), missing
+
+
+def describe_missing(contract: Contract, missing: list[str]) -> str:
+    parts = []
+    for name in missing:
+        tried = [name, *contract.column(name).aliases]
+        parts.append(f"{name} (tried: {', '.join(tried)})")
+    return "; ".join(parts)
+
+
+def detect_kind(headers: list[str], kind: str | None) -> Mapping:
+    if kind is not None:
+        if kind not in CONTRACTS:
+            raise FileRejected(f"unknown kind {kind!r}; kinds are {', '.join(CONTRACTS)}")
+        mapping, missing = map_headers(headers, CONTRACTS[kind])
+        if missing:
+            raise FileRejected(f"missing mandatory column(s) for kind {kind}: "
+                               + describe_missing(CONTRACTS[kind], missing))
+        return mapping
+    complete, partial = [], []
+    for contract in CONTRACTS.values():
+        mapping, missing = map_headers(headers, contract)
+        (complete if not missing else partial).append((mapping, missing))
+    if len(complete) == 1:
+        return complete[0][0]
+    if len(complete) > 1:
+        raise FileRejected("headers match more than one kind ("
+                           + ", ".join(m.kind for m, _ in complete) + "); name it with --kind")
+    mapping, missing = max(partial, key=lambda mm: len(mm[0].columns) - len(mm[1]))
+    raise FileRejected(f"headers match no extract kind; closest is {mapping.kind}, missing "
+                       + describe_missing(CONTRACTS[mapping.kind], missing))
+
+
+# --------------------------------------------------------------------------- typed values
+
+def _cell(i: int) -> str:
+    return f"c{i}"
+
+
+def build_typed_select(con, stage: Stage, mapping: Mapping) -> tuple[str, list[str], dict]:
+    """SELECT over the stage giving _source_row, the typed contract columns, one error column per
+    contract column (`__e_<name>`: the rule broken, or NULL) and `_extra`.
+    Returns (sql, error column names, messages: column -> {rule: reason})."""
+    contract = CONTRACTS[mapping.kind]
+    # One number style per column, decided on the whole column (DESIGN: not per cell)
+    numeric = [c for c in contract.columns if c.type in ("amount", "number") and c.name in mapping.columns]
+    styles = {}
+    for c in numeric:
+        id_only, en_only = con.execute(
+            N.number_style_probe(_cell(mapping.columns[c.name]), stage.table)).fetchone()
+        styles[c.name] = N.decide_number_style(id_only, en_only, c.type)
+    builders = {"date": N.date_sql, "int": N.integer_sql, "month": N.month_sql}
+    values, errors, messages = {}, {}, {}
+    for column in contract.columns:
+        if column.name not in mapping.columns:
+            continue
+        cell = f"t{mapping.columns[column.name]}"
+        if column.type in ("amount", "number"):
+            sql_type = "DECIMAL(18,2)" if column.type == "amount" else "DOUBLE"
+            value, rule = N.number_sql(cell, styles[column.name], sql_type)
+        elif column.type == "enum":
+            value, rule = N.enum_sql(cell, column)
+        elif column.type in builders:
+            value, rule = builders[column.type](cell)
+        else:
+            value, rule = N.text_sql(cell)
+        values[column.name] = value
+        error = N.error_sql(cell, f'"{column.name}"', rule, column.mandatory)
+        if error:
+            errors[column.name] = error
+        header = stage.headers[mapping.columns[column.name]]
+        label = f"column {header!r}" + ("" if header == column.name else f" ({column.name})")
+        expected = N.expected_text(column, styles.get(column.name))
+        messages[column.name] = {r: f"{label}: {text}; expected {expected}"
+                                 for r, text in N.RULES.items()}
+    for name, (value, error, note) in derivations(mapping).items():
+        values[name] = value  # evaluated after the parsed columns it is derived from (below)
+        errors[name] = error
+        messages[name] = {"underivable_value": f"column {name} is absent from the file and cannot "
+                                               f"be derived from this row ({note})"}
+    derived = [n for n in mapping.derived if n in values]
+    extra = ("json_object(" + ", ".join(f"{sql_literal(stage.headers[i])}, {_cell(i)}"
+                                        for i in mapping.extra) + ")"
+             if mapping.extra else "NULL::JSON")
+    # Layers: trimmed cells -> parsed values -> derived values -> errors (each looks at its value)
+    cells = [f"{stage.row_sql} AS _source_row"]
+    cells += [f"{N.trimmed(_cell(i))} AS t{i}" for i in mapping.columns.values()]
+    cells += [f"{extra} AS _extra"]
+    parsed = ["_source_row", "_extra"] + [f"{values[n]} AS \"{n}\"" for n in values
+                                          if n not in derived]
+    with_derived = ["*"] + [f"{values[n]} AS \"{n}\"" for n in derived]
+    cell_cols = [f"t{i}" for i in mapping.columns.values()]
+    final = (["_source_row", "_extra"] + [f'"{n}"' for n in values]
+             + [f"{errors[n]} AS \"__e_{n}\"" for n in errors])
+    sql = (f"SELECT {', '.join(final)} FROM (SELECT {', '.join(with_derived)} FROM ("
+           f"SELECT {', '.join(parsed + cell_cols)} FROM (SELECT {', '.join(cells)} "
+           f"FROM {stage.table})))")
+    return sql, list(errors), messages
+
+
+def derivations(mapping: Mapping) -> dict[str, tuple[str, str, str]]:
+    """Columns an export lacks that can be derived safely: name -> (value, error, note).
+    The note goes into the load log."""
+    out = {}
+    for name in mapping.derived:
+        if name == "fiscal_year":  # realization: the year of the SP2D date
+            # an empty or bad transaction_date already quarantines the row
+            out[name] = ('year("transaction_date")', "NULL",
+                         "fiscal_year derived from transaction_date")
+        elif name == "gov_level":  # budget: central akun is 6 digits, SIPD kode rekening dotted
+            value = (f"CASE WHEN regexp_matches(\"account_code\", '{REGIONAL_ACCOUNT.pattern}') "
+                     f"THEN 'daerah' WHEN regexp_matches(\"account_code\", "
+                     f"'{CENTRAL_ACCOUNT.pattern}') THEN 'pusat' END")
+            out[name] = (value, "CASE WHEN \"gov_level\" IS NULL THEN 'underivable_value' END",
+                         "gov_level derived from the account code shape (SIPD kode rekening = daerah)")
+    return out
+
+
+# --------------------------------------------------------------------------- one file
+
+class Loader:
+    def __init__(self, p: Paths | None = None, progress: bool | None = None):
+        self.paths = (p or default_paths()).ensure()
+        self.con = connect(self.paths)
+        self.tmp_dir = Path(tempfile.mkdtemp(prefix="stage-", dir=self.paths.home / "tmp"))
+        if progress is None:
+            progress = sys.stderr.isatty()
+        # DuckDB's own progress bar shows on long statements (big files) on a terminal only
+        self.con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+
+    def close(self) -> None:
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def already_loaded(self, sha: str) -> tuple[str, str] | None:
+        """(load_id, kind) of the earlier load of the same bytes, if any."""
+        return self.con.execute("SELECT load_id, kind FROM ops.load_log WHERE source_sha256 = ? "
+                                "AND status = 'loaded' ORDER BY started_at LIMIT 1", [sha]).fetchone()
+
+    def log(self, r: FileResult, path: Path, started: dt.datetime, fmt: str | None) -> None:
+        self.con.execute(
+            "INSERT INTO ops.load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [r.load_id, path.name, str(path), r.sha256, r.kind, r.status, r.rows_read,
+             r.rows_loaded, r.rows_quarantined, r.bytes, r.seconds,
+             "; ".join(filter(None, [r.reason, *r.notes])) or None, fmt, started, utcnow(),
+             r.archived_to])
+
+    def load_file(self, path: Path, kind: str | None = None, sheet: str | None = None) -> FileResult:
+        started, t0 = utcnow(), time.perf_counter()
+        result = FileResult(file=path.name, kind=kind, status="rejected")
+        fmt = None
+        try:
+            result.bytes = path.stat().st_size
+            fmt = file_format(path)
+            # Hash and stage at the same time (both stream the file); a duplicate drops the stage.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                sha = pool.submit(sha256_of, path)
+                try:
+                    stage = self._stage(path, fmt, sheet)
+                finally:
+                    result.sha256 = sha.result()
+                    result.load_id = new_load_id(result.sha256)
+            previous = self.already_loaded(result.sha256)
+            if previous:
+                result.status, result.kind = "duplicate", previous[1]
+                result.reason = f"same bytes already loaded as {previous[0]}"
+                result.seconds = time.perf_counter() - t0
+                self.log(result, path, started, fmt)
+                return result
+            self._load(path, fmt, stage, kind, result, started, t0)
+        except FileRejected as exc:
+            result.status, result.reason = "rejected", str(exc)
+            result.rows_loaded = result.rows_quarantined = 0
+            result.seconds = time.perf_counter() - t0
+            self.log(result, path, started, fmt)
+        except Exception as exc:
+            # Recorded, then raised: the caller exits 1 and the file stays where it was.
+            result.status, result.reason = "rejected", f"internal error: {exc!r}"
+            result.rows_loaded = result.rows_quarantined = 0
+            result.seconds = time.perf_counter() - t0
+            self.log(result, path, started, fmt)
+            raise
+        finally:
+            self.drop_temp()
+        return result
+
+    def _stage(self, path: Path, fmt: str, sheet: str | None) -> Stage:
+        if fmt == "csv":
+            return stage_csv(self.con, path, "__stage", self.tmp_dir)
+        if fmt == "xlsx":
+            date_headers = {normalise_header(n) for c in CONTRACTS.values() for col in c.columns
+                            if col.type == "date" for n in (col.name, *col.aliases)}
+            return stage_xlsx(self.con, path, "__stage", self.tmp_dir, sheet, date_headers)
+        return stage_parquet(self.con, path, "__stage")
+
+    def drop_temp(self) -> None:
+        for t in ("__stage", "__typed", "__dups", "__dupkeys"):
+            self.con.execute(f"DROP TABLE IF EXISTS {t}")
+
+    _tx_open = False
+
+    def _load(self, path: Path, fmt: str, stage: Stage, kind: str | None, result: FileResult,
+              started: dt.datetime, t0: float) -> None:
+        mapping = detect_kind(stage.headers, kind)
+        contract = CONTRACTS[mapping.kind]
+        result.kind = mapping.kind
+        result.notes += stage.notes
+        result.notes += [note for _, _, note in derivations(mapping).values()]
+        if mapping.extra:
+            result.notes.append("kept unknown columns in _extra: "
+                                + ", ".join(stage.headers[i] for i in mapping.extra))
+        typed_sql, error_names, messages = build_typed_select(self.con, stage, mapping)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE __typed AS {typed_sql}")
+        ok = " AND ".join(f"\"__e_{n}\" IS NULL" for n in error_names) or "true"
+        # natural-key duplicates inside the file: keys seen more than once, then their later rows
+        # (GROUP BY and IS NOT DISTINCT FROM treat empty optional key parts as equal)
+        keys = [f'"{k}"' for k in contract.natural_key]
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE __dupkeys AS SELECT {', '.join(keys)}, "
+            f"min(_source_row) AS first_row FROM __typed WHERE {ok} GROUP BY ALL HAVING count(*) > 1")
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE __dups AS SELECT t._source_row, d.first_row, concat_ws("
+            "' | ', " + ", ".join(f"coalesce(CAST(d.{k} AS VARCHAR), '')" for k in keys)
+            + ") AS key_text FROM __typed t JOIN __dupkeys d ON "
+            + " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
+            + f" WHERE t._source_row > d.first_row AND {ok.replace(chr(34) + '__e_', 't.' + chr(34) + '__e_')}")
+        has_dups = self.con.execute("SELECT count(*) FROM __dups").fetchone()[0] > 0
+        load_id = result.load_id
+        now = utcnow()
+        # failing rows get their raw cells back from the stage, by data row number
+        stage_rows = f"(SELECT {stage.row_sql} AS _source_row, * FROM {stage.table})"
+        raw_json = "json_object(" + ", ".join(
+            f"{sql_literal(h)}, s.{_cell(i)}" for i, h in enumerate(stage.headers)) + ")"
+        quarantine_selects = []
+        for name in error_names:
+            cell = f"s.{_cell(mapping.columns[name])}" if name in mapping.columns else "NULL"
+            reason_case = f"CASE q.\"__e_{name}\" " + " ".join(
+                f"WHEN {sql_literal(rule)} THEN {sql_literal(text)}"
+                for rule, text in messages[name].items()) + " END"
+            quarantine_selects.append(
+                f"SELECT q._source_row, {sql_literal(name)} AS field, {cell} AS value, "
+                f"q.\"__e_{name}\" AS rule, {reason_case} AS reason, {raw_json} AS raw_values "
+                f"FROM (SELECT * FROM __typed WHERE \"__e_{name}\" IS NOT NULL) q "
+                f"JOIN {stage_rows} s USING (_source_row)")
+        key_label = ", ".join(contract.natural_key)
+        quarantine_selects.append(
+            f"SELECT d._source_row, 'natural_key', d.key_text, 'duplicate_key_in_file', "
+            f"'natural key (' || {sql_literal(key_label)} || ') repeats row ' || d.first_row || "
+            f"' of this file; the first row was kept', {raw_json} "
+            f"FROM __dups d JOIN {stage_rows} s USING (_source_row)")
+        columns = [c.name for c in contract.columns]
+        present = [c for c in columns if c in mapping.columns or c in mapping.derived]
+        insert_cols = ", ".join(f'"{c}"' for c in present)
+        self.con.execute("BEGIN TRANSACTION")
+        self._tx_open = True
+        try:
+            self.con.execute(raw_table_ddl(mapping.kind))
+            self.con.execute(
+                f"INSERT INTO raw.{mapping.kind} ({insert_cols}, _extra, _load_id, _source_file, "
+                f"_source_sha256, _source_row, _ingested_at) SELECT {insert_cols}, _extra, ?, ?, ?, "
+                f"_source_row, ? FROM __typed WHERE {ok}"
+                + (" AND _source_row NOT IN (SELECT _source_row FROM __dups)" if has_dups else ""),
+                [load_id, path.name, result.sha256, now])
+            loaded = self.con.execute(f"SELECT count(*) FROM raw.{mapping.kind} WHERE _load_id = ?",
+                                      [load_id]).fetchone()[0]
+            self.con.execute(
+                "INSERT INTO ops.quarantine SELECT ?, ?, _source_row, ?, field, value, rule, reason, "
+                "raw_values, ? FROM (" + " UNION ALL ".join(quarantine_selects) + ")",
+                [load_id, path.name, mapping.kind, now])
+            for m in stage.malformed:
+                self.con.execute(
+                    "INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, NULL, ?, 'malformed_line', ?, "
+                    "NULL, ?)",
+                    [load_id, path.name, m["row"], mapping.kind, m["text"],
+                     f"line {m['line']}: {N.RULES['malformed_line']} ({m['error']})", now])
+            staged = self.con.execute("SELECT count(*) FROM __typed").fetchone()[0]
+            rows_read = staged + len(stage.malformed)
+            by_rule = dict(self.con.execute(
+                "SELECT rule, count(DISTINCT source_row) FROM ops.quarantine WHERE load_id = ? "
+                "GROUP BY rule ORDER BY rule", [load_id]).fetchall())
+            quarantined = self.con.execute(
+                "SELECT count(DISTINCT source_row) FROM ops.quarantine WHERE load_id = ?",
+                [load_id]).fetchone()[0]
+            # Nothing lost: every row read is either loaded or quarantined, never both.
+            if rows_read != loaded + quarantined:
+                raise RuntimeError(f"{path.name}: rows read {rows_read} != loaded {loaded} + "
+                                   f"quarantined {quarantined}; batch rolled back")
+            result.rows_read, result.rows_loaded, result.rows_quarantined = rows_read, loaded, quarantined
+            result.quarantined_by_rule = by_rule
+            result.status = "loaded"
+            result.seconds = time.perf_counter() - t0
+            self.log(result, path, started, fmt)
+            self.con.execute("COMMIT")
+            self._tx_open = False
+        except BaseException:
+            if self._tx_open:
+                self.con.execute("ROLLBACK")
+                self._tx_open = False
+            raise
+
+
+# --------------------------------------------------------------------------- many files
+
+def _refusal(path: Path, landing: Path | None) -> str | None:
+    """Why a path must not be read, or None. Only regular files; no symlinks leaving landing; no
+    names carrying path separators (a Windows path squeezed into a name, say)."""
+    if "\\" in path.name or "/" in path.name or path.name in ("", ".", ".."):
+        return f"file name {path.name!r} contains a path separator"
+    if path.is_symlink():
+        target = path.resolve()
+        if landing is not None and not target.is_relative_to(landing.resolve()):
+            return f"symlink points outside landing ({target}); copy the file in instead"
+    if not path.exists():
+        return "file does not exist"
+    if not path.is_file():
+        return "not a regular file"
+    return None
+
+
+def _archive(src: Path, dest_dir: Path, move: bool) -> Path:
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / src.name
+    if move:
+        # rename keeps the bytes untouched; across filesystems shutil copies then removes
+        shutil.move(str(src), dest)
+    else:
+        shutil.copy2(src, dest)
+    return dest
+
+
+def _expand(inputs: list[Path]) -> list[Path]:
+    files = []
+    for p in inputs:
+        if p.is_dir() and not p.is_symlink():
+            files += sorted(c for c in p.iterdir() if not c.name.startswith("."))
+        else:
+            files.append(p)
+    return files
+
+
+def ingest_files(files: list[Path], home: Paths | Path | str | None = None, kind: str | None = None,
+                 sheet: str | None = None, progress: bool | None = None,
+                 from_landing: bool = False) -> list[FileResult]:
+    """Load files. Named files are read in place and a copy is kept in archive/<load_id>/; files
+    from landing are moved there after their batch commits (rejected ones to archive/rejected/)."""
+    p = home if isinstance(home, Paths) else default_paths(home)
+    p.ensure()
+    results = []
+    with Loader(p, progress=progress) as loader:
+        for path in _expand([Path(f) for f in files]):
+            refusal = _refusal(path, p.landing if from_landing else None)
+            if refusal:
+                result = FileResult(file=path.name, kind=kind, status="rejected", reason=refusal)
+                loader.log(result, path, utcnow(), None)
+                if from_landing and path.is_symlink():
+                    result.archived_to = str(_archive(path, p.archive / "rejected", move=True))
+                results.append(result)
+                continue
+            result = loader.load_file(path, kind=kind, sheet=sheet)
+            if result.status == "rejected":
+                dest = p.archive / "rejected" / (result.load_id or "unhashed")
+            else:
+                dest = p.archive / result.load_id
+            result.archived_to = str(_archive(path, dest, move=from_landing))
+            loader.con.execute("UPDATE ops.load_log SET archived_to = ? WHERE load_id = ?",
+                               [result.archived_to, result.load_id])
+            results.append(result)
+    return results
+
+
+def landing_files(p: Paths) -> list[Path]:
+    """Files waiting in landing, oldest name first; hidden and in-progress uploads are skipped."""
+    if not p.landing.exists():
+        return []
+    return sorted(c for c in p.landing.iterdir()
+                  if not c.name.startswith(".") and not c.name.endswith(IN_PROGRESS_SUFFIXES)
+                  and not (c.is_dir() and not c.is_symlink()))
+
+
+def ingest_landing(home: Paths | Path | str | None = None,
+                   progress: bool | None = None) -> list[FileResult]:
+    p = home if isinstance(home, Paths) else default_paths(home)
+    return ingest_files(landing_files(p.ensure()), p, progress=progress, from_landing=True)
+
+
+def exit_code(results: list[FileResult]) -> int:
+    return EXIT_REJECTED if any(r.status == "rejected" for r in results) else EXIT_OK

@@ -1,0 +1,56 @@
+"""Runtime locations under PBK_HOME and process-wide settings (telemetry off)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# Telemetry off for every library we drive: these machines are offline and the data is public
+# finance. Set before dbt, GX or Dagster are imported anywhere in the process.
+for _var, _value in (
+    ("DBT_SEND_ANONYMOUS_USAGE_STATS", "false"),
+    ("GX_ANALYTICS_ENABLED", "false"),
+    ("DAGSTER_DISABLE_TELEMETRY", "1"),
+    ("DO_NOT_TRACK", "1"),
+):
+    os.environ.setdefault(_var, _value)
+
+
+@dataclass(frozen=True)
+class Paths:
+    home: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def published(self) -> Path:
+        return self.home / "published"
+
+    @property
+    def docs(self) -> Path:
+        return self.home / "docs"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    def ensure(self) -> "Paths":
+        for p in (self.home, self.landing, self.archive):
+            p.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def paths(home: str | os.PathLike | None = None) -> Paths:
+    """PBK_HOME (env var) or `.pbk/` in the working directory."""
+    root = Path(home or os.environ.get("PBK_HOME") or ".pbk")
+    return Paths(root.resolve())

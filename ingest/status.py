@@ -1,0 +1,56 @@
+"""`pbk status`: what a data steward checks in the morning: last loads, rejected files, quarantine."""
+from __future__ import annotations
+
+import duckdb
+
+from .settings import Paths
+
+
+def status(p: Paths, limit: int = 20) -> dict:
+    if not p.warehouse.exists():
+        return {"pbk_home": str(p.home), "warehouse": None, "loads": [], "rejected": [],
+                "quarantine_by_rule": []}
+    con = duckdb.connect(str(p.warehouse), read_only=True)
+    try:
+        def rows(sql, params=()):
+            cur = con.execute(sql, list(params))
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
+
+        loads = rows("SELECT load_id, source_file, kind, status, rows_read, rows_loaded, "
+                     "rows_quarantined, round(seconds, 2) AS seconds, finished_at, message "
+                     "FROM ops.load_log ORDER BY finished_at DESC LIMIT ?", [limit])
+        rejected = rows("SELECT load_id, source_file, message, finished_at FROM ops.load_log "
+                        "WHERE status = 'rejected' ORDER BY finished_at DESC LIMIT ?", [limit])
+        by_rule = rows("SELECT kind, rule, count(DISTINCT (load_id, source_row)) AS rows, "
+                       "max(quarantined_at) AS last_seen FROM ops.quarantine GROUP BY kind, rule "
+                       "ORDER BY kind, rule")
+        freshness = rows("SELECT kind, max(finished_at) AS last_loaded_at FROM ops.load_log "
+                         "WHERE status = 'loaded' GROUP BY kind ORDER BY kind")
+    finally:
+        con.close()
+    return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": loads,
+            "rejected": rejected, "quarantine_by_rule": by_rule, "freshness": freshness}
+
+
+def print_status(doc: dict) -> None:
+    print(f"PBK_HOME: {doc['pbk_home']}")
+    if not doc["warehouse"]:
+        print("no warehouse yet: run `pbk ingest` or `pbk run`")
+        return
+    print("\nLast loads:")
+    for r in doc["loads"]:
+        print(f"  {str(r['finished_at'])[:19]}  {r['source_file'][:30]:<30} {str(r['kind']):<17} "
+              f"{r['status']:<9} {r['rows_loaded'] or 0:>10,} loaded {r['rows_quarantined'] or 0:>8,} "
+              "quarantined")
+    if doc["rejected"]:
+        print("\nRejected files:")
+        for r in doc["rejected"]:
+            print(f"  {r['source_file']}: {r['message']}")
+    if doc["quarantine_by_rule"]:
+        print("\nQuarantined rows by rule (ops.quarantine):")
+        for r in doc["quarantine_by_rule"]:
+            print(f"  {r['kind']:<17} {r['rule']:<24} {r['rows']:>8,}")
+    print("\nFreshness (last successful load per kind):")
+    for r in doc["freshness"]:
+        print(f"  {r['kind']:<17} {str(r['last_loaded_at'])[:19]} UTC")
