@@ -79,6 +79,9 @@ def connect(p: Paths, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if not read_only:
         for ddl in OPS_DDL:
             con.execute(ddl)
+        # every raw table exists from the start, so downstream sources never miss one
+        for kind in CONTRACTS:
+            con.execute(raw_table_ddl(kind))
     return con
 
 
@@ -88,6 +91,15 @@ def sha256_of(path: Path) -> str:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)  # releases the GIL: runs beside DuckDB's staging
     return digest.hexdigest()
+
+
+def _fault_pause_before_commit() -> None:
+    """Fault injection for the atomicity test: with PBK_FAULT_PAUSE_BEFORE_COMMIT=<flag file>, the
+    loader signals that the batch is written but not committed, then waits to be killed."""
+    flag = os.environ.get("PBK_FAULT_PAUSE_BEFORE_COMMIT")
+    if flag:
+        Path(flag).touch()
+        time.sleep(120)
 
 
 def new_load_id(sha: str) -> str:
@@ -362,7 +374,8 @@ class Loader:
         ok = " AND ".join(f"\"__e_{n}\" IS NULL" for n in error_names) or "true"
         # natural-key duplicates inside the file: keys seen more than once, then their later rows
         # (GROUP BY and IS NOT DISTINCT FROM treat empty optional key parts as equal)
-        keys = [f'"{k}"' for k in contract.natural_key]
+        # optional key columns absent from the file are NULL on every row: they cannot differ
+        keys = [f'"{k}"' for k in contract.natural_key if k in mapping.columns or k in mapping.derived]
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE __dupkeys AS SELECT {', '.join(keys)}, "
             f"min(_source_row) AS first_row FROM __typed WHERE {ok} GROUP BY ALL HAVING count(*) > 1")
@@ -402,7 +415,6 @@ class Loader:
         self.con.execute("BEGIN TRANSACTION")
         self._tx_open = True
         try:
-            self.con.execute(raw_table_ddl(mapping.kind))
             self.con.execute(
                 f"INSERT INTO raw.{mapping.kind} ({insert_cols}, _extra, _load_id, _source_file, "
                 f"_source_sha256, _source_row, _ingested_at) SELECT {insert_cols}, _extra, ?, ?, ?, "
@@ -438,6 +450,7 @@ class Loader:
             result.status = "loaded"
             result.seconds = time.perf_counter() - t0
             self.log(result, path, started, fmt)
+            _fault_pause_before_commit()
             self.con.execute("COMMIT")
             self._tx_open = False
         except BaseException:

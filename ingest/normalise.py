@@ -76,6 +76,11 @@ def number_is_negative(cell: str) -> str:
             f"regexp_matches(trim({cell}), '-\\s*\\)?\\s*$'))")
 
 
+def bare_integer(cell: str) -> str:
+    """Digits only (DuckDB's own casts are lenient: '1.500' -> 2, '1_000' -> 1000, '1e5')."""
+    return f"coalesce(regexp_full_match({cell}, '-?[0-9]{{1,18}}'), false)"
+
+
 def number_style_probe(cell: str, table: str) -> str:
     """Counts the cells only one style can read, to decide the column's style. Bare integers read
     the same in both styles and are filtered out first, so the regexes see few cells."""
@@ -84,7 +89,7 @@ def number_style_probe(cell: str, table: str) -> str:
     en_m = f"regexp_matches({body}, '{EN_STYLE}')"
     return (f"SELECT count(*) FILTER (WHERE {id_m} AND NOT {en_m}), "
             f"count(*) FILTER (WHERE {en_m} AND NOT {id_m}) "
-            f"FROM {table} WHERE TRY_CAST({cell} AS BIGINT) IS NULL AND {cell} IS NOT NULL")
+            f"FROM {table} WHERE NOT {bare_integer(cell)}")
 
 
 def decide_number_style(id_only: int, en_only: int, column_type: str) -> str:
@@ -104,9 +109,10 @@ def number_sql(cell: str, style: str, sql_type: str) -> tuple[str, str]:
     else:
         pattern, plain = EN_STYLE, f"replace({body}, ',', '')"
     # Fast path: a bare integer (most cells of a machine export) reads the same in both styles.
-    value = (f"coalesce(TRY_CAST({cell} AS BIGINT)::{sql_type}, CASE WHEN regexp_matches({body}, "
-             f"'{pattern}') THEN (CASE WHEN {number_is_negative(cell)} THEN -1 ELSE 1 END) * "
-             f"TRY_CAST({plain} AS {sql_type}) END)")
+    value = (f"CASE WHEN {bare_integer(cell)} THEN TRY_CAST({cell} AS BIGINT)::{sql_type} "
+             f"WHEN regexp_matches({body}, '{pattern}') THEN "
+             f"(CASE WHEN {number_is_negative(cell)} THEN -1 ELSE 1 END) * "
+             f"TRY_CAST({plain} AS {sql_type}) END")
     return value, "unparseable_number"
 
 
@@ -133,17 +139,16 @@ def date_sql(cell: str) -> tuple[str, str]:
 
 def integer_sql(cell: str) -> tuple[str, str]:
     # Excel hands whole numbers over as 2025.0: accept a zero fraction, nothing else
-    value = (f"coalesce(TRY_CAST({cell} AS INTEGER), "
-             f"TRY_CAST(regexp_replace(trim({cell}), '\\.0+$', '') AS INTEGER))")
+    value = (f"CASE WHEN regexp_full_match({cell}, '-?[0-9]{{1,9}}(\\.0+)?') "
+             f"THEN TRY_CAST(split_part({cell}, '.', 1) AS INTEGER) END")
     return value, "unparseable_integer"
 
 
 def month_sql(cell: str) -> tuple[str, str]:
-    c = f"regexp_replace(trim({cell}), '\\.0+$', '')"
-    numeric = f"TRY_CAST({c} AS INTEGER)"
-    value = (f"CASE WHEN regexp_matches({c}, '^\\d{{1,2}}$') THEN "
+    numeric = f"TRY_CAST(split_part({cell}, '.', 1) AS INTEGER)"
+    value = (f"CASE WHEN regexp_full_match({cell}, '[0-9]{{1,2}}(\\.0+)?') THEN "
              f"(CASE WHEN {numeric} BETWEEN 1 AND 12 THEN {numeric} END) "
-             f"ELSE {month_name_case(c)} END")
+             f"ELSE {month_name_case(cell)} END")
     return value, "invalid_month"
 
 

@@ -120,8 +120,10 @@ def _read_csv(con, source: Path, table: str, first_line: str) -> Stage | None:
         f"delim = ?, quote = '\"', escape = '\"', columns = {{{columns}}}, auto_detect = false, "
         f"strict_mode = true, store_rejects = true, encoding = 'utf-8', buffer_size = 33554432)",
         [str(source), delimiter])
-    rejects = con.execute("SELECT line, csv_line, error_message, error_type::VARCHAR "
-                          "FROM reject_errors ORDER BY line").fetchall()
+    # one entry per bad line (DuckDB reports a short line once per missing column)
+    rejects = con.execute("SELECT line, any_value(csv_line), min(error_message), "
+                          "min(error_type::VARCHAR) FROM reject_errors GROUP BY line "
+                          "ORDER BY line").fetchall()
     con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
     if any(kind == "INVALID ENCODING" for *_, kind in rejects):
         con.execute(f"DROP TABLE {table}")
