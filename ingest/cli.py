@@ -28,13 +28,13 @@ def cmd_generate(args) -> int:
     return 0
 
 
-def _print_generated(out: Path, manifest: dict) -> None:
+def _print_generated(out: Path, manifest: dict, notes_dir: Path | None = None) -> None:
     print(f"Generated extracts in {out} (scale {manifest['scale']}, seed {manifest['seed']}, "
           f"dirty fraction {manifest['dirty_fraction']}):")
     for kind, info in manifest["files"].items():
         dirt = sum(info.get("dirt", {}).values())
         print(f"  {info['file']:<24} {info['rows']:>10,} rows" + (f"  ({dirt:,} dirty)" if dirt else ""))
-    print(f"  manifest.json, dirt.csv    what was made dirty, row by row")
+    print(f"  manifest.json, dirt.csv    what was made dirty, row by row (in {notes_dir or out})")
 
 
 def cmd_ingest(args) -> int:

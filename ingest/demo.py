@@ -15,16 +15,14 @@ def demo(p: Paths) -> int:
 
     p.ensure()
     print(f"PBK_HOME = {p.home}\n")
-    manifest = generate(p.landing, scale=DEMO_SCALE, seed=DEMO_SEED,
+    # generated beside landing, then dropped in: landing only ever sees whole extract files
+    sample = p.home / "sample"
+    manifest = generate(sample, scale=DEMO_SCALE, seed=DEMO_SEED,
                         dirty_fraction=DEMO_DIRTY_FRACTION)
-    # the manifest and the row-level dirt list describe the sample; they are not extracts
-    sample_notes = p.home / "sample"
-    sample_notes.mkdir(exist_ok=True)
-    for name in ("manifest.json", "dirt.csv"):
-        if (p.landing / name).exists():
-            (p.landing / name).replace(sample_notes / name)
-    _print_generated(p.landing, manifest)
-    print(f"  (manifest.json and dirt.csv moved to {sample_notes})\n")
+    for info in manifest["files"].values():
+        (sample / info["file"]).replace(p.landing / info["file"])
+    _print_generated(p.landing, manifest, notes_dir=sample)
+    print()
     print("Ingest (landing -> raw.*, quarantine -> ops.quarantine):")
     results = ingest_landing(p, progress=False)
     print_ingest_table(results)

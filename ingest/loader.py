@@ -372,19 +372,20 @@ class Loader:
         typed_sql, error_names, messages = build_typed_select(self.con, stage, mapping)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE __typed AS {typed_sql}")
         ok = " AND ".join(f"\"__e_{n}\" IS NULL" for n in error_names) or "true"
-        # natural-key duplicates inside the file: keys seen more than once, then their later rows
-        # (GROUP BY and IS NOT DISTINCT FROM treat empty optional key parts as equal)
-        # optional key columns absent from the file are NULL on every row: they cannot differ
+        # natural-key duplicates inside the file: a 64-bit hash of the key finds candidate keys
+        # cheaply; the exact key columns then confirm them (window partitions treat NULLs equal).
+        # Optional key columns absent from the file are NULL on every row: they cannot differ.
         keys = [f'"{k}"' for k in contract.natural_key if k in mapping.columns or k in mapping.derived]
+        key_hash = f"hash({', '.join(keys)})"
         self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE __dupkeys AS SELECT {', '.join(keys)}, "
-            f"min(_source_row) AS first_row FROM __typed WHERE {ok} GROUP BY ALL HAVING count(*) > 1")
+            f"CREATE OR REPLACE TEMP TABLE __dupkeys AS SELECT {key_hash} AS h FROM __typed "
+            f"WHERE {ok} GROUP BY ALL HAVING count(*) > 1")
         self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE __dups AS SELECT t._source_row, d.first_row, concat_ws("
-            "' | ', " + ", ".join(f"coalesce(CAST(d.{k} AS VARCHAR), '')" for k in keys)
-            + ") AS key_text FROM __typed t JOIN __dupkeys d ON "
-            + " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
-            + f" WHERE t._source_row > d.first_row AND {ok.replace(chr(34) + '__e_', 't.' + chr(34) + '__e_')}")
+            "CREATE OR REPLACE TEMP TABLE __dups AS SELECT _source_row, first_row, key_text FROM ("
+            f"SELECT _source_row, min(_source_row) OVER (PARTITION BY {', '.join(keys)}) AS first_row, "
+            "concat_ws(' | ', " + ", ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in keys)
+            + f") AS key_text FROM __typed WHERE {ok} AND {key_hash} IN (SELECT h FROM __dupkeys)) "
+            "WHERE _source_row > first_row")
         has_dups = self.con.execute("SELECT count(*) FROM __dups").fetchone()[0] > 0
         load_id = result.load_id
         now = utcnow()
