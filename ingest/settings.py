@@ -6,14 +6,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Telemetry off for every library we drive: these machines are offline and the data is public
-# finance. Set before dbt, GX or Dagster are imported anywhere in the process.
+# finance. Set before dbt or GX are imported anywhere in the process. Dagster reads its switch from
+# $DAGSTER_HOME/dagster.yaml, which Paths.ensure() writes.
 for _var, _value in (
     ("DBT_SEND_ANONYMOUS_USAGE_STATS", "false"),
     ("GX_ANALYTICS_ENABLED", "false"),
-    ("DAGSTER_DISABLE_TELEMETRY", "1"),
     ("DO_NOT_TRACK", "1"),
 ):
     os.environ.setdefault(_var, _value)
+
+
+DAGSTER_YAML = """\
+# Written by pbk-warehouse. Local storage under this folder; telemetry off (offline machines,
+# public-finance data).
+telemetry:
+  enabled: false
+"""
 
 
 @dataclass(frozen=True)
@@ -45,8 +53,11 @@ class Paths:
         return self.home / "dagster"
 
     def ensure(self) -> "Paths":
-        for p in (self.home, self.landing, self.archive):
+        for p in (self.home, self.landing, self.archive, self.dagster_home):
             p.mkdir(parents=True, exist_ok=True)
+        dagster_yaml = self.dagster_home / "dagster.yaml"
+        if not dagster_yaml.exists():
+            dagster_yaml.write_text(DAGSTER_YAML)
         return self
 
 

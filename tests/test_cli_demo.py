@@ -23,3 +23,18 @@ def test_demo_generates_and_ingests_the_sample(tmp_path):
     assert loaded == {kind: info["rows"] for kind, info in manifest["files"].items()}
     assert "realization.csv" in out.stdout and "quarantined" in out.stdout
     assert list((tmp_path / "pbk" / "landing").iterdir()) == []
+
+
+def test_telemetry_is_off_everywhere(tmp_path):
+    import yaml
+
+    code = ("import os, ingest.settings as s; p = s.paths(); p.ensure(); "
+            "print(os.environ['DBT_SEND_ANONYMOUS_USAGE_STATS'], os.environ['GX_ANALYTICS_ENABLED'])")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DBT_SEND_ANONYMOUS_USAGE_STATS", "GX_ANALYTICS_ENABLED")}
+    env["PBK_HOME"] = str(tmp_path / "pbk")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.split() == ["false", "false"]
+    dagster_yaml = yaml.safe_load((tmp_path / "pbk" / "dagster" / "dagster.yaml").read_text())
+    assert dagster_yaml["telemetry"] == {"enabled": False}
