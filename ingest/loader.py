@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import os
 import shutil
 import sys
@@ -26,6 +27,7 @@ from .contracts import (CENTRAL_ACCOUNT, CONTRACTS, REGIONAL_ACCOUNT, Contract,
                         normalise_header, raw_table_ddl)
 from .readers import FileRejected, Stage, file_format, sql_literal, stage_csv, stage_parquet, stage_xlsx
 from .settings import Paths, paths as default_paths
+from expectations.schema import DQ_RESULTS_DDL
 
 # Files still being written by an upload tool are not picked up from landing
 IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".filepart")
@@ -37,7 +39,8 @@ OPS_DDL = [
         load_id VARCHAR, source_file VARCHAR, source_path VARCHAR, source_sha256 VARCHAR,
         kind VARCHAR, status VARCHAR, rows_read BIGINT, rows_loaded BIGINT,
         rows_quarantined BIGINT, bytes BIGINT, seconds DOUBLE, message VARCHAR,
-        file_format VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, archived_to VARCHAR)""",
+        file_format VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, archived_to VARCHAR,
+        scope VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS ops.quarantine (
         load_id VARCHAR, source_file VARCHAR, source_row BIGINT, kind VARCHAR, field VARCHAR,
         value VARCHAR, rule VARCHAR, reason VARCHAR, raw_values JSON, quarantined_at TIMESTAMP)""",
@@ -62,6 +65,9 @@ class FileResult:
     archived_to: str | None = None
     quarantined_by_rule: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)   # failed warn-severity rules
+    scope: str | None = None                       # fiscal years in the batch
+    dq_seconds: float = 0.0                        # of `seconds`, spent in the GX suites
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -77,7 +83,7 @@ def connect(p: Paths, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET temp_directory = {sql_literal(str(tmp))}")
     con.execute("SET preserve_insertion_order = true")  # staged rows keep file order
     if not read_only:
-        for ddl in OPS_DDL:
+        for ddl in OPS_DDL + [DQ_RESULTS_DDL]:
             con.execute(ddl)
         # every raw table exists from the start, so downstream sources never miss one
         for kind in CONTRACTS:
@@ -279,8 +285,27 @@ class Loader:
         self.tmp_dir = Path(tempfile.mkdtemp(prefix="stage-", dir=self.paths.home / "tmp"))
         if progress is None:
             progress = sys.stderr.isatty()
+        # Importing GX takes seconds: done in the background while DuckDB stages the first file.
+        self._dq_import = ThreadPoolExecutor(max_workers=1).submit(
+            importlib.import_module, "expectations.engine")
         # DuckDB's own progress bar shows on long statements (big files) on a terminal only
         self.con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+
+    _dq = None
+
+    @property
+    def dq(self):
+        """The GX context, opened on first use."""
+        if self._dq is None:
+            self._dq = self.dq_engine.DQContext(self.paths.docs)
+        return self._dq
+
+    @property
+    def dq_engine(self):
+        return self._dq_import.result()
+
+    def build_docs(self) -> Path | None:
+        return self._dq.build_docs() if self._dq is not None else None
 
     def close(self) -> None:
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
@@ -299,11 +324,11 @@ class Loader:
 
     def log(self, r: FileResult, path: Path, started: dt.datetime, fmt: str | None) -> None:
         self.con.execute(
-            "INSERT INTO ops.load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO ops.load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [r.load_id, path.name, str(path), r.sha256, r.kind, r.status, r.rows_read,
              r.rows_loaded, r.rows_quarantined, r.bytes, r.seconds,
-             "; ".join(filter(None, [r.reason, *r.notes])) or None, fmt, started, utcnow(),
-             r.archived_to])
+             "; ".join(filter(None, [r.reason, *r.notes, *r.warnings])) or None, fmt, started,
+             utcnow(), r.archived_to, r.scope])
 
     def load_file(self, path: Path, kind: str | None = None, sheet: str | None = None) -> FileResult:
         started, t0 = utcnow(), time.perf_counter()
@@ -330,7 +355,7 @@ class Loader:
             self._load(path, fmt, stage, kind, result, started, t0)
         except FileRejected as exc:
             result.status, result.reason = "rejected", str(exc)
-            result.rows_loaded = result.rows_quarantined = 0
+            result.rows_loaded = 0
             result.seconds = time.perf_counter() - t0
             self.log(result, path, started, fmt)
         except Exception as exc:
@@ -410,6 +435,35 @@ class Loader:
             f"'natural key (' || {sql_literal(key_label)} || ') repeats row ' || d.first_row || "
             f"' of this file; the first row was kept', {raw_json} "
             f"FROM __dups d JOIN {stage_rows} s USING (_source_row)")
+        # GX batch validation of the rows that parsed (data-quality suites, expectations/)
+        accepted = ok + (" AND _source_row NOT IN (SELECT _source_row FROM __dups)" if has_dups else "")
+        staged = self.con.execute("SELECT count(*) FROM __typed").fetchone()[0]
+        rows_read = staged + len(stage.malformed)
+        result.rows_read = rows_read
+        scope = ",".join(str(y) for (y,) in self.con.execute(
+            f"SELECT DISTINCT fiscal_year FROM __typed WHERE {accepted} ORDER BY 1").fetchall())
+        dq_started = time.perf_counter()
+        verdict, suite = self.dq_engine.validate_batch(self.con, self.dq, mapping.kind, "__typed",
+                                                  accepted, load_id, path.name, rows_read, scope)
+        quarantine_selects.append(
+            f"SELECT q._source_row, q.field, q.value, q.rule, q.reason, {raw_json} "
+            f"FROM __dqfail q JOIN {stage_rows} s USING (_source_row)")
+        parse_failed = self.con.execute(f"SELECT count(*) FROM __typed WHERE NOT ({ok})").fetchone()[0]
+        dup_rows = self.con.execute("SELECT count(*) FROM __dups").fetchone()[0]
+        dq_rows = self.con.execute("SELECT count(DISTINCT _source_row) FROM __dqfail").fetchone()[0]
+        quarantined = parse_failed + dup_rows + len(stage.malformed) + dq_rows
+        gate = self.dq_engine.gate(self.con, self.dq, mapping.kind, load_id, rows_read, quarantined)
+        result.dq_seconds = time.perf_counter() - dq_started
+        results = verdict.results + [gate]
+        rejecting = [r for r in results if r.severity == "reject" and not r.success]
+        if rejecting:
+            # a rejected batch never reaches raw.*: only its rule results are kept
+            self.dq_engine.record_results(self.con, load_id, None, suite, results, path.name)
+            result.rows_quarantined = rows_read  # the whole file is held, in archive/rejected/
+            raise FileRejected("rejected by data-quality rule(s): " + "; ".join(
+                f"{r.label}: {r.message}" for r in rejecting))
+        result.warnings = [f"{r.label}: {r.unexpected_count:,} ({r.message})"
+                           for r in results if r.severity == "warn" and not r.success]
         columns = [c.name for c in contract.columns]
         present = [c for c in columns if c in mapping.columns or c in mapping.derived]
         insert_cols = ", ".join(f'"{c}"' for c in present)
@@ -419,8 +473,8 @@ class Loader:
             self.con.execute(
                 f"INSERT INTO raw.{mapping.kind} ({insert_cols}, _extra, _load_id, _source_file, "
                 f"_source_sha256, _source_row, _ingested_at) SELECT {insert_cols}, _extra, ?, ?, ?, "
-                f"_source_row, ? FROM __typed WHERE {ok}"
-                + (" AND _source_row NOT IN (SELECT _source_row FROM __dups)" if has_dups else ""),
+                f"_source_row, ? FROM __typed WHERE {accepted}"
+                + (" AND _source_row NOT IN (SELECT _source_row FROM __dqfail)" if dq_rows else ""),
                 [load_id, path.name, result.sha256, now])
             loaded = self.con.execute(f"SELECT count(*) FROM raw.{mapping.kind} WHERE _load_id = ?",
                                       [load_id]).fetchone()[0]
@@ -434,21 +488,21 @@ class Loader:
                     "NULL, ?)",
                     [load_id, path.name, m["row"], mapping.kind, m["text"],
                      f"line {m['line']}: {N.RULES['malformed_line']} ({m['error']})", now])
-            staged = self.con.execute("SELECT count(*) FROM __typed").fetchone()[0]
-            rows_read = staged + len(stage.malformed)
+            self.dq_engine.record_results(self.con, load_id, None, suite, results, path.name)
             by_rule = dict(self.con.execute(
                 "SELECT rule, count(DISTINCT source_row) FROM ops.quarantine WHERE load_id = ? "
                 "GROUP BY rule ORDER BY rule", [load_id]).fetchall())
-            quarantined = self.con.execute(
+            in_quarantine = self.con.execute(
                 "SELECT count(DISTINCT source_row) FROM ops.quarantine WHERE load_id = ?",
                 [load_id]).fetchone()[0]
             # Nothing lost: every row read is either loaded or quarantined, never both.
-            if rows_read != loaded + quarantined:
+            if rows_read != loaded + in_quarantine or in_quarantine != quarantined:
                 raise RuntimeError(f"{path.name}: rows read {rows_read} != loaded {loaded} + "
-                                   f"quarantined {quarantined}; batch rolled back")
-            result.rows_read, result.rows_loaded, result.rows_quarantined = rows_read, loaded, quarantined
+                                   f"quarantined {in_quarantine}; batch rolled back")
+            result.rows_loaded, result.rows_quarantined = loaded, in_quarantine
             result.quarantined_by_rule = by_rule
             result.status = "loaded"
+            result.scope = scope
             result.seconds = time.perf_counter() - t0
             self.log(result, path, started, fmt)
             _fault_pause_before_commit()
@@ -527,6 +581,8 @@ def ingest_files(files: list[Path], home: Paths | Path | str | None = None, kind
             loader.con.execute("UPDATE ops.load_log SET archived_to = ? WHERE load_id = ?",
                                [result.archived_to, result.load_id])
             results.append(result)
+        if any(r.status != "duplicate" for r in results):
+            loader.build_docs()  # Data Docs rebuilt once per run
     return results
 
 

@@ -23,6 +23,13 @@ REALIZATION_HEADER = ("fiscal_year,transaction_date,document_no,work_unit_code,p
                       "activity_code,output_code,account_code,funding_source,amount,description")
 
 
+@pytest.fixture(autouse=True)
+def tolerate_bad_batches(monkeypatch):
+    """These files are a handful of rows crafted to be bad: the quarantine-share gate (which
+    rejects a batch losing over 5% of its rows, tested in test_data_quality.py) is lifted here."""
+    monkeypatch.setenv("PBK_DQ_MAX_QUARANTINE_SHARE", "1.0")
+
+
 @pytest.fixture
 def home(tmp_path):
     return paths(tmp_path / "pbk").ensure()
@@ -198,7 +205,7 @@ def test_xlsx_serial_dates_and_named_sheet(home, tmp_path):
     wb.active.append(["sheet without data"])
     ws = wb.create_sheet("SP2D")
     ws.append(REALIZATION_HEADER.split(","))
-    ws.append([2025, 45657, "D1", "019012", "019.01.WA", "4209", "EBA.994", "521211", "RM",
+    ws.append([2024, 45657, "D1", "019012", "019.01.WA", "4209", "EBA.994", "521211", "RM",
                1500000.5, "x"])   # 45657 = 2024-12-31 as an Excel serial number
     ws.append([2025, 45730, "D2", "019012", "019.01.WA", "4209", "EBA.994", "521211", "RM",
                2000000, "y"])

@@ -1,9 +1,10 @@
-"""The generator's dirty sample through the loader: what the loader can see (unparseable values,
-empty mandatory fields, duplicate lines) is quarantined row for row as the manifest says; the rest
-(unknown codes, dates outside the fiscal year) loads, for the data-quality suites to flag."""
+"""The generator's dirty sample through ingest and the data-quality suites: every kind of dirt the
+manifest counts ends up exactly where its rule sends it: quarantined row for row, or loaded and
+warned about."""
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 
 import duckdb
@@ -13,9 +14,12 @@ from ingest.generate import generate
 from ingest.loader import ingest_landing
 from ingest.settings import paths
 
-# generator dirt -> the loader's quarantine rule
-LOADER_VISIBLE = {"bad_number": "unparseable_number", "empty_mandatory": "missing_mandatory",
-                  "duplicate_line": "duplicate_key_in_file"}
+# generator dirt -> (rule, severity)
+DIRT_RULE = {"bad_number": ("unparseable_number", "quarantine"),
+             "empty_mandatory": ("missing_mandatory", "quarantine"),
+             "duplicate_line": ("duplicate_key_in_file", "quarantine"),
+             "future_date": ("transaction_date_in_fiscal_year", "quarantine"),
+             "unknown_code": ("work_unit_has_budget", "warn")}
 
 
 @pytest.fixture(scope="module")
@@ -28,46 +32,60 @@ def loaded(tmp_path_factory):
     results = {r.kind: r for r in ingest_landing(home, progress=False)}
     with open(sample / "dirt.csv", newline="") as fh:
         dirt_rows = list(csv.DictReader(fh))
-    return home, manifest, results, dirt_rows
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    yield home, manifest, results, dirt_rows, con
+    con.close()
+
+
+def quarantining(info):
+    return {d: n for d, n in info["dirt"].items() if DIRT_RULE[d][1] == "quarantine"}
 
 
 def test_every_file_loads_and_counts_add_up(loaded):
-    home, manifest, results, _ = loaded
+    _, manifest, results, _, _ = loaded
     assert set(results) == set(manifest["files"])
     for kind, info in manifest["files"].items():
         r = results[kind]
-        visible = sum(n for dirt, n in info["dirt"].items() if dirt in LOADER_VISIBLE)
-        assert (r.status, r.rows_read) == ("loaded", info["rows"]), kind
-        assert r.rows_quarantined == visible, kind
-        assert r.rows_loaded == info["rows"] - visible, kind
+        held = sum(quarantining(info).values())
+        assert (r.status, r.rows_read, r.rows_quarantined, r.rows_loaded) == \
+            ("loaded", info["rows"], held, info["rows"] - held), kind
 
 
 def test_quarantine_per_rule_equals_manifest(loaded):
-    _, manifest, results, _ = loaded
+    _, manifest, results, _, _ = loaded
     for kind, info in manifest["files"].items():
-        expected = {LOADER_VISIBLE[d]: n for d, n in info["dirt"].items()
-                    if d in LOADER_VISIBLE and n}
+        expected = {DIRT_RULE[d][0]: n for d, n in quarantining(info).items() if n}
         assert results[kind].quarantined_by_rule == expected, kind
+    assert results["realization"].quarantined_by_rule["transaction_date_in_fiscal_year"] == \
+        manifest["files"]["realization"]["dirt"]["future_date"] > 0
 
 
 def test_quarantined_rows_are_exactly_the_dirty_rows(loaded):
-    home, _, _, dirt_rows = loaded
-    expected = Counter((d["file"], int(d["source_row"]), LOADER_VISIBLE[d["dirt"]])
-                       for d in dirt_rows if d["dirt"] in LOADER_VISIBLE)
-    con = duckdb.connect(str(home.warehouse), read_only=True)
+    _, _, _, dirt_rows, con = loaded
+    expected = Counter((d["file"], int(d["source_row"]), DIRT_RULE[d["dirt"]][0])
+                       for d in dirt_rows if DIRT_RULE[d["dirt"]][1] == "quarantine")
     got = Counter(con.execute("SELECT source_file, source_row, rule FROM ops.quarantine").fetchall())
-    con.close()
-    assert got == expected
-    assert sum(expected.values()) > 0
+    assert got == expected and sum(expected.values()) > 0
 
 
-def test_dirt_the_loader_cannot_see_is_loaded(loaded):
-    home, manifest, _, dirt_rows = loaded
-    invisible = [(d["file"], int(d["source_row"])) for d in dirt_rows if d["dirt"] not in LOADER_VISIBLE]
-    assert len(invisible) == sum(n for info in manifest["files"].values()
-                                 for d, n in info["dirt"].items() if d not in LOADER_VISIBLE) > 0
-    con = duckdb.connect(str(home.warehouse), read_only=True)
-    for file, row in invisible:
-        assert con.execute("SELECT count(*) FROM raw.realization WHERE _source_file = ? AND "
-                           "_source_row = ?", [file, row]).fetchone()[0] == 1
-    con.close()
+def test_unknown_codes_load_and_are_warned_about(loaded):
+    _, manifest, _, dirt_rows, con = loaded
+    unknown = [int(d["source_row"]) for d in dirt_rows if d["dirt"] == "unknown_code"]
+    assert len(unknown) == manifest["files"]["realization"]["dirt"]["unknown_code"] > 0
+    [(success, count, sample, severity)] = con.execute(
+        "SELECT success, unexpected_count, sample, severity FROM ops.dq_results "
+        "WHERE rule = 'work_unit_has_budget' AND source_file = 'realization.csv'").fetchall()
+    assert (success, count, severity) == (False, len(unknown), "warn")
+    dirty_units = {d["value"] for d in dirt_rows if d["dirt"] == "unknown_code"}
+    assert {unit for _, unit in json.loads(sample)} <= dirty_units
+    loaded_rows = con.execute("SELECT count(*) FROM raw.realization WHERE _source_row IN "
+                              f"({', '.join(map(str, unknown))})").fetchone()[0]
+    assert loaded_rows == len(unknown)
+
+
+def test_clean_kinds_pass_every_rule(loaded):
+    _, _, _, _, con = loaded
+    failing = con.execute("SELECT source_file, rule FROM ops.dq_results WHERE NOT success "
+                          "ORDER BY ALL").fetchall()
+    assert failing == [("realization.csv", "transaction_date_in_fiscal_year"),
+                       ("realization.csv", "work_unit_has_budget")]

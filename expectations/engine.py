@@ -1,0 +1,364 @@
+"""Runs the GX suites: the file context, the batch validation used by the loader, and the verdicts.
+
+GX validates pandas frames (its SQL path to DuckDB does not work here). Frames stay small: extract
+rules see the distinct key combinations of the batch (see rules.py), handed to GX in chunks of
+`chunk_rows`; chunk results are merged into one verdict per rule.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import great_expectations as gx  # noqa: E402
+
+from .config import DQConfig, load as load_config  # noqa: E402
+from .rules import Rule, extract_rules  # noqa: E402
+from .schema import DQ_RESULTS_DDL  # noqa: E402
+
+CONFIG_DIR = Path(__file__).resolve().parent / "gx"
+REPO = Path(__file__).resolve().parents[1]
+SAKIP_WEIGHT_SEEDS = (REPO / "dbt_project" / "seeds" / "rules" / "rule_sakip_component.csv",
+                      REPO / "dbt_project" / "seeds" / "rules" / "rule_sakip_subcomponent.csv")
+DATASOURCE = "pbk"
+SAMPLE_SIZE = 5
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class DQContext:
+    """The GX file context under $PBK_HOME/docs/dq/gx, configured from the committed file."""
+
+    def __init__(self, docs_dir: Path):
+        self.root = docs_dir / "dq"
+        gx_dir = self.root / "gx"
+        gx_dir.mkdir(parents=True, exist_ok=True)
+        committed = CONFIG_DIR / "great_expectations.yml"
+        target = gx_dir / "great_expectations.yml"
+        if not target.exists() or target.read_bytes() != committed.read_bytes():
+            shutil.copyfile(committed, target)
+        self.context = gx.get_context(mode="file", project_root_dir=str(self.root))
+        self.datasource = self.context.data_sources.add_or_update_pandas(DATASOURCE)
+        self._checkpoints: dict[str, object] = {}
+
+    @property
+    def site_index(self) -> Path:
+        return self.root / "site" / "index.html"
+
+    def checkpoint(self, suite_name: str, expectations: list) -> object:
+        """A stored suite + validation definition + checkpoint for one frame shape (no actions:
+        Data Docs are rebuilt once per run, not per batch)."""
+        if suite_name in self._checkpoints:
+            return self._checkpoints[suite_name]
+        suite = gx.ExpectationSuite(name=suite_name, expectations=expectations)
+        suite = self.context.suites.add_or_update(suite)
+        try:
+            asset = self.datasource.get_asset(suite_name)
+        except LookupError:
+            asset = self.datasource.add_dataframe_asset(suite_name)
+        try:
+            batch_def = asset.get_batch_definition("frame")
+        except (KeyError, LookupError, ValueError):
+            batch_def = asset.add_batch_definition_whole_dataframe("frame")
+        vd = self.context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=suite_name, data=batch_def, suite=suite))
+        cp = self.context.checkpoints.add_or_update(
+            gx.Checkpoint(name=suite_name, validation_definitions=[vd], actions=[],
+                          result_format={"result_format": "BASIC"}))
+        self._checkpoints[suite_name] = (cp, batch_def, suite)
+        return self._checkpoints[suite_name]
+
+    def build_docs(self) -> Path:
+        self.context.build_data_docs()
+        return self.site_index
+
+
+@dataclass
+class RuleResult:
+    rule: Rule | None
+    label: str
+    severity: str
+    column: str
+    success: bool
+    unexpected_count: int          # rows of the batch (or units, for per-unit rules)
+    sample: list
+    message: str
+
+
+@dataclass
+class BatchVerdict:
+    results: list[RuleResult] = field(default_factory=list)
+    failed_pids: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def rejecting(self) -> list[RuleResult]:
+        return [r for r in self.results if r.severity == "reject" and not r.success]
+
+
+def _validate_frame(dq: DQContext, suite_name: str, expectations: dict[str, object], frame_sql,
+                    con, run_name: str, chunk_rows: int) -> dict[str, dict]:
+    """Validate a DuckDB query result with GX in chunks; merge per expectation label:
+    {label: {success, unexpected_pids}}. Failing expectations are re-run with the COMPLETE result
+    format on their chunk to get the failing rows' __pid (SUMMARY keeps the stored results small)."""
+    cp, batch_def, suite = dq.checkpoint(suite_name, [e for e in expectations.values()])
+    by_label = {label: {"success": True, "pids": []} for label in expectations}
+    total = con.execute(f"SELECT count(*) FROM ({frame_sql})").fetchone()[0]
+    for offset in range(0, max(total, 1), chunk_rows):
+        df = con.execute(f"SELECT * FROM ({frame_sql}) WHERE __pid > {offset} AND "
+                         f"__pid <= {offset + chunk_rows} ORDER BY __pid").df()
+        result = cp.run(batch_parameters={"dataframe": df},
+                        run_id=gx.RunIdentifier(run_name=run_name))
+        failed = []
+        for validation in result.run_results.values():
+            for r in validation.results:
+                label = r.expectation_config.meta["label"]
+                if not r.success:
+                    by_label[label]["success"] = False
+                    failed.append(label)
+        if failed:
+            batch = batch_def.get_batch(batch_parameters={"dataframe": df})
+            rerun = gx.ExpectationSuite(name=f"{suite_name}_failed", expectations=[
+                expectations[label].copy(update={"id": None}) for label in failed])
+            detail = batch.validate(rerun, result_format={
+                "result_format": "COMPLETE", "unexpected_index_column_names": ["__pid"],
+                "return_unexpected_index_query": False})
+            for r in detail.results:
+                label = r.expectation_config.meta["label"]
+                by_label[label]["pids"] += [int(i["__pid"]) for i in r.result.get(
+                    "unexpected_index_list") or []]
+    return by_label
+
+
+def _expectation(rule_label: str, severity: str, message: str, built) -> object:
+    built.meta = {"label": rule_label, "severity": severity, "message": message}
+    return built
+
+
+def validate_batch(con, dq: DQContext, kind: str, table: str, accepted: str, load_id: str,
+                   source_file: str, rows_read: int, scope: str,
+                   cfg: DQConfig | None = None) -> tuple[BatchVerdict, str]:
+    """Validate a parsed batch (temp table `table`, rows passing `accepted`). Creates temp table
+    __dqfail(_source_row, rule, field, value, reason) with the rows quarantine rules send to
+    ops.quarantine. Returns the verdict (all rules but the quarantine-share gate, see gate())."""
+    cfg = cfg or load_config()
+    rules = extract_rules(kind, cfg)
+    if kind == "sakip_evaluation":
+        _load_sakip_weights(con)
+    # one projection per distinct key tuple, computed in one scan with GROUPING SETS
+    key_exprs: list[str] = []
+    for rule in rules:
+        for k in rule.keys:
+            if k not in key_exprs:
+                key_exprs.append(k)
+    alias = {k: f"k{i}" for i, k in enumerate(key_exprs)}
+    projections: list[tuple[str, ...]] = []
+    for rule in rules:
+        if rule.keys not in projections:
+            projections.append(rule.keys)
+    # GROUPING_ID bit i (from the left, highest first) is 1 when key i is NOT in the set
+    n = len(key_exprs)
+
+    def mask(keys):
+        return sum(1 << (n - 1 - key_exprs.index(k)) for k in key_exprs if k not in keys)
+
+    frame_cols, expectations, rule_cols = [], {}, {}
+    for rule in rules:
+        p = projections.index(rule.keys)
+        m = mask(rule.keys)
+        cols = {}
+        for j, k in enumerate(rule.keys):
+            name = f"p{p}_k{j}"
+            cols[f"k{j}"] = name
+            expr = f"CASE WHEN __gid = {m} THEN {alias[k]} END AS {name}"
+            if expr not in frame_cols:
+                frame_cols.append(expr)
+        fmt = {f"k{j}": alias[k] for j, k in enumerate(rule.keys)}
+        for check, sql in rule.checks.items():
+            name = f"{rule.label}__{check}"
+            cols[check] = name
+            frame_cols.append(f"CASE WHEN __gid = {m} THEN {sql.format(**fmt)} END AS {name}")
+        rule_cols[rule.label] = (p, m)
+        expectations[rule.label] = _expectation(rule.label, rule.severity, rule.message,
+                                                rule.build(cols))
+    sets = ", ".join("(" + ", ".join(alias[k] for k in keys) + ")" for keys in projections)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE __dqframe AS SELECT row_number() OVER () AS __pid, * FROM ("
+        f"SELECT __gid, __rows, {', '.join(frame_cols)} FROM ("
+        f"SELECT {', '.join(alias.values())}, GROUPING_ID({', '.join(alias.values())}) AS __gid, "
+        f"count(*) AS __rows FROM (SELECT {', '.join(f'{k} AS {alias[k]}' for k in key_exprs)} "
+        f"FROM {table} WHERE {accepted}) GROUP BY GROUPING SETS ({sets})))")
+    batch_exp, batch_sql = _batch_rules(con, kind, table, accepted, rows_read, scope, cfg)
+    expectations.update(batch_exp)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __dqbatch AS {batch_sql}")
+    offset = con.execute("SELECT count(*) FROM __dqframe").fetchone()[0]
+    con.execute("CREATE OR REPLACE TEMP TABLE __dqall AS SELECT * FROM __dqframe UNION ALL BY NAME "
+                f"SELECT {offset} + row_number() OVER () AS __pid, * FROM __dqbatch")
+    outcome = _validate_frame(dq, f"extract_{kind}", expectations, "SELECT * FROM __dqall", con,
+                              load_id, cfg.chunk_rows)
+    verdict = BatchVerdict()
+    con.execute("CREATE OR REPLACE TEMP TABLE __dqfail (_source_row BIGINT, rule VARCHAR, "
+                "field VARCHAR, value VARCHAR, reason VARCHAR)")
+    for rule in rules:
+        pids = outcome[rule.label]["pids"]
+        verdict.failed_pids[rule.label] = pids
+        rows, sample = 0, []
+        if pids:
+            p, m = rule_cols[rule.label]
+            pid_list = ", ".join(map(str, pids))
+            rows = con.execute(f"SELECT coalesce(sum(__rows), 0) FROM __dqframe WHERE __pid IN ({pid_list})"
+                               ).fetchone()[0]
+            key_cols = [f"p{p}_k{j}" for j in range(len(rule.keys))]
+            sample = [list(r) if len(r) > 1 else r[0] for r in con.execute(
+                f"SELECT {', '.join(key_cols)} FROM __dqframe WHERE __pid IN ({pid_list}) "
+                f"ORDER BY __rows DESC, __pid LIMIT {SAMPLE_SIZE}").fetchall()]
+            if rule.severity == "quarantine":
+                join = " AND ".join(f"({k}) IS NOT DISTINCT FROM f.{c}"
+                                    for k, c in zip(rule.keys, key_cols))
+                reason = f"{rule.message}; expected {rule.expected}"
+                con.execute(
+                    f"INSERT INTO __dqfail SELECT t._source_row, ?, ?, CAST(t.\"{rule.field}\" AS "
+                    f"VARCHAR), ? FROM {table} t JOIN (SELECT * FROM __dqframe WHERE __pid IN "
+                    f"({pid_list})) f ON {join} WHERE {accepted}",
+                    [rule.label, rule.field, reason])
+        verdict.results.append(RuleResult(rule, rule.label, rule.severity, rule.field,
+                                          outcome[rule.label]["success"], int(rows),
+                                          _jsonable(sample), rule.message))
+    for label, exp in batch_exp.items():
+        pids = outcome[label]["pids"]
+        sample = []
+        if pids:
+            cols = exp.meta["report_columns"]
+            sample = [list(r) for r in con.execute(
+                f"SELECT {', '.join(cols)} FROM __dqall WHERE __pid IN ({', '.join(map(str, pids))}) "
+                f"LIMIT {SAMPLE_SIZE}").fetchall()]
+        verdict.results.append(RuleResult(None, label, exp.meta["severity"], exp.meta["column"],
+                                          outcome[label]["success"], len(pids), _jsonable(sample),
+                                          exp.meta["message"]))
+    return verdict, f"extract_{kind}"
+
+
+def _jsonable(values):
+    return json.loads(json.dumps(values, default=str))
+
+
+def _load_sakip_weights(con) -> None:
+    """Item weights from the dbt rule seeds: the one source of the regulation's numbers."""
+    comp, sub = (str(p) for p in SAKIP_WEIGHT_SEEDS)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE __sakip_weights AS "
+        f"SELECT regulation, component_code, NULL::VARCHAR AS sub_component_code, weight::DOUBLE AS w "
+        f"FROM read_csv('{comp}', header = true, all_varchar = true) UNION ALL "
+        f"SELECT regulation, component_code, sub_component_code, weight::DOUBLE "
+        f"FROM read_csv('{sub}', header = true, all_varchar = true)")
+
+
+def _batch_rules(con, kind, table, accepted, rows_read, scope, cfg) -> tuple[dict, str | None]:
+    """Batch-to-batch rules, as extra rows of the same frame (their own columns)."""
+    E = gx.expectations
+    expectations, selects = {}, []
+    previous = con.execute(
+        "SELECT rows_read FROM ops.load_log WHERE kind = ? AND scope = ? AND status = 'loaded' "
+        "ORDER BY finished_at DESC LIMIT 1", [kind, scope]).fetchone()
+    prev_rows = previous[0] if previous else None
+    selects.append(f"SELECT {rows_read}::BIGINT AS b_rows_read, {prev_rows if prev_rows else 'NULL'}"
+                   f"::BIGINT AS b_previous_rows, "
+                   + (f"1 - {rows_read} / {prev_rows}::DOUBLE" if prev_rows else "NULL::DOUBLE")
+                   + " AS b_row_drop_share")
+    exp = E.ExpectColumnValuesToBeBetween(column="b_row_drop_share", max_value=cfg.max_row_count_drop)
+    exp.meta = {"label": "row_count_drop", "severity": "warn", "column": "rows_read",
+                "message": f"batch has over {cfg.max_row_count_drop:.0%} fewer rows than the "
+                           f"previous batch of {kind} for fiscal year(s) {scope}",
+                "report_columns": ["b_rows_read", "b_previous_rows"]}
+    expectations["row_count_drop"] = exp
+    if kind == "realization":
+        # earlier loads matter only when raw holds realization of these units already
+        has_earlier = con.execute(
+            f"SELECT EXISTS (SELECT 1 FROM raw.realization r SEMI JOIN (SELECT DISTINCT fiscal_year,"
+            f" work_unit_code FROM {table} WHERE {accepted}) USING (fiscal_year, work_unit_code))"
+        ).fetchone()[0]
+        selects.append(_over_pagu_sql(table, accepted, cfg, has_earlier))
+        exp = E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="u_pagu_limit", column_B="u_realized", or_equal=True,
+            ignore_row_if="either_value_is_missing")
+        exp.meta = {"label": "realization_within_pagu", "severity": "warn",
+                    "column": "work_unit_code",
+                    "message": "cumulative realization of a work unit passes its current pagu"
+                               + (f" by more than {cfg.realization_over_pagu_tolerance:.0%}"
+                                  if cfg.realization_over_pagu_tolerance else ""),
+                    "report_columns": ["u_fiscal_year", "u_work_unit_code", "u_realized", "u_pagu"]}
+        expectations["realization_within_pagu"] = exp
+    return expectations, " UNION ALL BY NAME ".join(f"(SELECT * FROM ({q}))" for q in selects)
+
+
+def _over_pagu_sql(table, accepted, cfg, has_earlier: bool) -> str:
+    """Per unit and fiscal year: realization (this batch + earlier loads, latest per natural key,
+    lines the batch restates excluded) against the current pagu (the unit's highest revision,
+    latest load per line)."""
+    key = "fiscal_year, work_unit_code, document_no, output_code, account_code"
+    budget_key = ("fiscal_year, work_unit_code, program_code, activity_code, output_code, "
+                  "account_code, funding_source, revision_no")
+    latest = "ORDER BY _ingested_at DESC, _load_id DESC, _source_row DESC"
+    earlier = (f"""
+            SELECT fiscal_year, work_unit_code, sum(amount) AS amount FROM (
+                SELECT * FROM raw.realization SEMI JOIN batch USING (fiscal_year, work_unit_code)
+                QUALIFY row_number() OVER (PARTITION BY {key} {latest}) = 1) r
+            ANTI JOIN (SELECT {key} FROM {table} WHERE {accepted}) USING ({key})
+            GROUP BY ALL""" if has_earlier else
+               "SELECT NULL::INTEGER AS fiscal_year, NULL::VARCHAR AS work_unit_code, "
+               "NULL::DECIMAL(18,2) AS amount WHERE false")
+    return f"""
+        WITH batch AS MATERIALIZED (
+            SELECT fiscal_year, work_unit_code, sum(amount) AS amount FROM {table}
+            WHERE {accepted} GROUP BY ALL),
+        earlier AS ({earlier}),
+        lines AS (  -- the latest load of each budget line
+            SELECT {budget_key}, arg_max(amount, (_ingested_at, _load_id, _source_row)) AS amount
+            FROM raw.budget SEMI JOIN batch USING (fiscal_year, work_unit_code) GROUP BY ALL),
+        current AS (
+            SELECT fiscal_year, work_unit_code, sum(amount) AS pagu FROM lines
+            WHERE (fiscal_year, work_unit_code, revision_no) IN (
+                SELECT fiscal_year, work_unit_code, max(revision_no) FROM lines GROUP BY ALL)
+            GROUP BY ALL)
+        SELECT b.fiscal_year AS u_fiscal_year, b.work_unit_code AS u_work_unit_code,
+               (b.amount + coalesce(e.amount, 0))::DOUBLE AS u_realized, c.pagu::DOUBLE AS u_pagu,
+               c.pagu::DOUBLE * (1 + {cfg.realization_over_pagu_tolerance}) AS u_pagu_limit
+        FROM batch b LEFT JOIN earlier e USING (fiscal_year, work_unit_code)
+        LEFT JOIN current c USING (fiscal_year, work_unit_code)"""
+
+
+def gate(con, dq: DQContext, kind: str, load_id: str, rows_read: int, rows_quarantined: int,
+         cfg: DQConfig | None = None) -> RuleResult:
+    """The quarantine-share gate, after every row rule: a batch with too many bad rows is
+    rejected whole (something systematic is wrong with it)."""
+    cfg = cfg or load_config()
+    E = gx.expectations
+    share = rows_quarantined / rows_read if rows_read else 0.0
+    exp = E.ExpectColumnValuesToBeBetween(column="quarantined_share", min_value=0,
+                                          max_value=cfg.max_quarantine_share)
+    message = (f"{rows_quarantined:,} of {rows_read:,} rows ({share:.1%}) quarantined, more than "
+               f"the {cfg.max_quarantine_share:.0%} a batch may lose: something systematic is wrong")
+    exp.meta = {"label": "quarantine_share", "severity": "reject", "message": message}
+    frame = (f"SELECT 1 AS __pid, {rows_read}::BIGINT AS rows_read, {rows_quarantined}::BIGINT AS "
+             f"rows_quarantined, {share}::DOUBLE AS quarantined_share")
+    outcome = _validate_frame(dq, "batch_gate", {"quarantine_share": exp}, frame, con, load_id,
+                              cfg.chunk_rows)
+    ok = outcome["quarantine_share"]["success"]
+    return RuleResult(None, "quarantine_share", "reject", "*", ok,
+                      0 if ok else rows_quarantined, [] if ok else [round(share, 4)], message)
+
+
+def record_results(con, load_id: str | None, run_id: str | None, suite: str,
+                   results: list[RuleResult], source_file: str | None) -> None:
+    con.execute(DQ_RESULTS_DDL)
+    now = utcnow()
+    for r in results:
+        con.execute("INSERT INTO ops.dq_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [load_id, run_id, suite, r.label, r.column, r.severity, r.success,
+                     r.unexpected_count, json.dumps(r.sample, default=str), r.message, source_file,
+                     now])
