@@ -141,11 +141,10 @@ def _expectation(rule_label: str, severity: str, message: str, built) -> object:
 
 
 def validate_batch(con, dq: DQContext, kind: str, table: str, accepted: str, load_id: str,
-                   source_file: str, rows_read: int, scope: str,
                    cfg: DQConfig | None = None) -> tuple[BatchVerdict, str]:
-    """Validate a parsed batch (temp table `table`, rows passing `accepted`). Creates temp table
-    __dqfail(_source_row, rule, field, value, reason) with the rows quarantine rules send to
-    ops.quarantine. Returns the verdict (all rules but the quarantine-share gate, see gate())."""
+    """Row rules on a parsed batch (temp table `table`, rows passing `accepted`). Creates temp
+    table __dqfail(_source_row, rule, field, value, reason) with the rows quarantine rules send to
+    ops.quarantine. Batch rules follow, on what is left: see batch_rules()."""
     cfg = cfg or load_config()
     rules = extract_rules(kind, cfg)
     if kind == "sakip_evaluation":
@@ -193,13 +192,7 @@ def validate_batch(con, dq: DQContext, kind: str, table: str, accepted: str, loa
         f"SELECT {', '.join(alias.values())}, GROUPING_ID({', '.join(alias.values())}) AS __gid, "
         f"count(*) AS __rows FROM (SELECT {', '.join(f'{k} AS {alias[k]}' for k in key_exprs)} "
         f"FROM {table} WHERE {accepted}) GROUP BY GROUPING SETS ({sets})))")
-    batch_exp, batch_sql = _batch_rules(con, kind, table, accepted, rows_read, scope, cfg)
-    expectations.update(batch_exp)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE __dqbatch AS {batch_sql}")
-    offset = con.execute("SELECT count(*) FROM __dqframe").fetchone()[0]
-    con.execute("CREATE OR REPLACE TEMP TABLE __dqall AS SELECT * FROM __dqframe UNION ALL BY NAME "
-                f"SELECT {offset} + row_number() OVER () AS __pid, * FROM __dqbatch")
-    outcome = _validate_frame(dq, f"extract_{kind}", expectations, "SELECT * FROM __dqall", con,
+    outcome = _validate_frame(dq, f"extract_{kind}", expectations, "SELECT * FROM __dqframe", con,
                               load_id, cfg.chunk_rows)
     verdict = BatchVerdict()
     con.execute("CREATE OR REPLACE TEMP TABLE __dqfail (_source_row BIGINT, rule VARCHAR, "
@@ -229,17 +222,6 @@ def validate_batch(con, dq: DQContext, kind: str, table: str, accepted: str, loa
         verdict.results.append(RuleResult(rule, rule.label, rule.severity, rule.field,
                                           outcome[rule.label]["success"], int(rows),
                                           _jsonable(sample), rule.message))
-    for label, exp in batch_exp.items():
-        pids = outcome[label]["pids"]
-        sample = []
-        if pids:
-            cols = exp.meta["report_columns"]
-            sample = [list(r) for r in con.execute(
-                f"SELECT {', '.join(cols)} FROM __dqall WHERE __pid IN ({', '.join(map(str, pids))}) "
-                f"LIMIT {SAMPLE_SIZE}").fetchall()]
-        verdict.results.append(RuleResult(None, label, exp.meta["severity"], exp.meta["column"],
-                                          outcome[label]["success"], len(pids), _jsonable(sample),
-                                          exp.meta["message"]))
     return verdict, f"extract_{kind}"
 
 
@@ -332,25 +314,45 @@ def _over_pagu_sql(table, accepted, cfg, has_earlier: bool) -> str:
         LEFT JOIN current c USING (fiscal_year, work_unit_code)"""
 
 
-def gate(con, dq: DQContext, kind: str, load_id: str, rows_read: int, rows_quarantined: int,
-         cfg: DQConfig | None = None) -> RuleResult:
-    """The quarantine-share gate, after every row rule: a batch with too many bad rows is
-    rejected whole (something systematic is wrong with it)."""
+def batch_rules(con, dq: DQContext, kind: str, table: str, accepted: str, load_id: str,
+                rows_read: int, rows_quarantined: int, scope: str,
+                cfg: DQConfig | None = None) -> tuple[list[RuleResult], str]:
+    """Batch rules, after the row rules, on the rows that would load (`accepted`): the
+    quarantine-share gate (reject), row count against the previous batch (warn), realization
+    against pagu per unit (warn). One frame: each rule has its own columns."""
     cfg = cfg or load_config()
-    E = gx.expectations
+    expectations, sql = _batch_rules(con, kind, table, accepted, rows_read, scope, cfg)
     share = rows_quarantined / rows_read if rows_read else 0.0
-    exp = E.ExpectColumnValuesToBeBetween(column="quarantined_share", min_value=0,
-                                          max_value=cfg.max_quarantine_share)
-    message = (f"{rows_quarantined:,} of {rows_read:,} rows ({share:.1%}) quarantined, more than "
-               f"the {cfg.max_quarantine_share:.0%} a batch may lose: something systematic is wrong")
-    exp.meta = {"label": "quarantine_share", "severity": "reject", "message": message}
-    frame = (f"SELECT 1 AS __pid, {rows_read}::BIGINT AS rows_read, {rows_quarantined}::BIGINT AS "
-             f"rows_quarantined, {share}::DOUBLE AS quarantined_share")
-    outcome = _validate_frame(dq, "batch_gate", {"quarantine_share": exp}, frame, con, load_id,
+    exp = gx.expectations.ExpectColumnValuesToBeBetween(
+        column="g_quarantined_share", min_value=0, max_value=cfg.max_quarantine_share)
+    exp.meta = {"label": "quarantine_share", "severity": "reject", "column": "*",
+                "message": f"{rows_quarantined:,} of {rows_read:,} rows ({share:.1%}) quarantined, "
+                           f"more than the {cfg.max_quarantine_share:.0%} a batch may lose: "
+                           f"something systematic is wrong",
+                "report_columns": ["g_rows_quarantined", "g_quarantined_share"]}
+    expectations["quarantine_share"] = exp
+    gate_sql = (f"SELECT {rows_quarantined}::BIGINT AS g_rows_quarantined, "
+                f"{share}::DOUBLE AS g_quarantined_share")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __dqbatch AS SELECT row_number() OVER () AS __pid, "
+                f"* FROM ({sql} UNION ALL BY NAME ({gate_sql}))")
+    suite = f"batch_{kind}"
+    outcome = _validate_frame(dq, suite, expectations, "SELECT * FROM __dqbatch", con, load_id,
                               cfg.chunk_rows)
-    ok = outcome["quarantine_share"]["success"]
-    return RuleResult(None, "quarantine_share", "reject", "*", ok,
-                      0 if ok else rows_quarantined, [] if ok else [round(share, 4)], message)
+    results = []
+    for label, exp in expectations.items():
+        pids = outcome[label]["pids"]
+        sample = []
+        if pids:
+            cols = exp.meta["report_columns"]
+            sample = [list(r) for r in con.execute(
+                f"SELECT {', '.join(cols)} FROM __dqbatch WHERE __pid IN "
+                f"({', '.join(map(str, pids))}) ORDER BY __pid LIMIT {SAMPLE_SIZE}").fetchall()]
+        failing = len(pids) if label != "quarantine_share" else rows_quarantined
+        results.append(RuleResult(None, label, exp.meta["severity"], exp.meta["column"],
+                                  outcome[label]["success"],
+                                  0 if outcome[label]["success"] else failing,
+                                  _jsonable(sample), exp.meta["message"]))
+    return results, suite
 
 
 def record_results(con, load_id: str | None, run_id: str | None, suite: str,

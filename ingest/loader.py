@@ -444,7 +444,7 @@ class Loader:
             f"SELECT DISTINCT fiscal_year FROM __typed WHERE {accepted} ORDER BY 1").fetchall())
         dq_started = time.perf_counter()
         verdict, suite = self.dq_engine.validate_batch(self.con, self.dq, mapping.kind, "__typed",
-                                                  accepted, load_id, path.name, rows_read, scope)
+                                                       accepted, load_id)
         quarantine_selects.append(
             f"SELECT q._source_row, q.field, q.value, q.rule, q.reason, {raw_json} "
             f"FROM __dqfail q JOIN {stage_rows} s USING (_source_row)")
@@ -452,13 +452,19 @@ class Loader:
         dup_rows = self.con.execute("SELECT count(*) FROM __dups").fetchone()[0]
         dq_rows = self.con.execute("SELECT count(DISTINCT _source_row) FROM __dqfail").fetchone()[0]
         quarantined = parse_failed + dup_rows + len(stage.malformed) + dq_rows
-        gate = self.dq_engine.gate(self.con, self.dq, mapping.kind, load_id, rows_read, quarantined)
+        if dq_rows:
+            accepted += " AND _source_row NOT IN (SELECT _source_row FROM __dqfail)"
+        batch_results, batch_suite = self.dq_engine.batch_rules(
+            self.con, self.dq, mapping.kind, "__typed", accepted, load_id, rows_read, quarantined,
+            scope)
         result.dq_seconds = time.perf_counter() - dq_started
-        results = verdict.results + [gate]
+        results = verdict.results + batch_results
         rejecting = [r for r in results if r.severity == "reject" and not r.success]
         if rejecting:
             # a rejected batch never reaches raw.*: only its rule results are kept
-            self.dq_engine.record_results(self.con, load_id, None, suite, results, path.name)
+            self.dq_engine.record_results(self.con, load_id, None, suite, verdict.results, path.name)
+            self.dq_engine.record_results(self.con, load_id, None, batch_suite, batch_results,
+                                          path.name)
             result.rows_quarantined = rows_read  # the whole file is held, in archive/rejected/
             raise FileRejected("rejected by data-quality rule(s): " + "; ".join(
                 f"{r.label}: {r.message}" for r in rejecting))
@@ -473,8 +479,7 @@ class Loader:
             self.con.execute(
                 f"INSERT INTO raw.{mapping.kind} ({insert_cols}, _extra, _load_id, _source_file, "
                 f"_source_sha256, _source_row, _ingested_at) SELECT {insert_cols}, _extra, ?, ?, ?, "
-                f"_source_row, ? FROM __typed WHERE {accepted}"
-                + (" AND _source_row NOT IN (SELECT _source_row FROM __dqfail)" if dq_rows else ""),
+                f"_source_row, ? FROM __typed WHERE {accepted}",
                 [load_id, path.name, result.sha256, now])
             loaded = self.con.execute(f"SELECT count(*) FROM raw.{mapping.kind} WHERE _load_id = ?",
                                       [load_id]).fetchone()[0]
@@ -488,7 +493,9 @@ class Loader:
                     "NULL, ?)",
                     [load_id, path.name, m["row"], mapping.kind, m["text"],
                      f"line {m['line']}: {N.RULES['malformed_line']} ({m['error']})", now])
-            self.dq_engine.record_results(self.con, load_id, None, suite, results, path.name)
+            self.dq_engine.record_results(self.con, load_id, None, suite, verdict.results, path.name)
+            self.dq_engine.record_results(self.con, load_id, None, batch_suite, batch_results,
+                                          path.name)
             by_rule = dict(self.con.execute(
                 "SELECT rule, count(DISTINCT source_row) FROM ops.quarantine WHERE load_id = ? "
                 "GROUP BY rule ORDER BY rule", [load_id]).fetchall())

@@ -1,0 +1,230 @@
+"""Every data-quality rule with a failing case (the exact rows quarantined, the exact warning, or the
+exact rejection) and a passing case (the clean rows of the same batch are not flagged)."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from ingest.contracts import CONTRACTS
+from ingest.loader import ingest_files
+from ingest.settings import paths
+
+
+def csv_text(kind: str, rows: list[dict]) -> str:
+    cols = CONTRACTS[kind].column_names
+    lines = [",".join(cols)] + [",".join(str(r.get(c, "")) for c in cols) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+BUDGET = dict(fiscal_year=2025, gov_level="pusat", instansi_code="019",
+              instansi_name="Kementerian Perindustrian", work_unit_code="019012",
+              work_unit_name="Setjen", program_code="019.01.WA", program_name="Dukungan",
+              activity_code="4209", activity_name="Keuangan", output_code="EBA.994",
+              output_name="Layanan", account_code="521211", account_name="Belanja Bahan",
+              funding_source="RM", amount=1000, revision_no=0)
+REAL = dict(fiscal_year=2025, transaction_date="2025-03-01", work_unit_code="019012",
+            program_code="019.01.WA", activity_code="4209", output_code="EBA.994",
+            account_code="521211", funding_source="RM", amount=100, description="x")
+PLAN = dict(fiscal_year=2025, work_unit_code="019012", spending_type="52", month=1,
+            planned_amount=100, revision_no=0)
+VOLUME = dict(fiscal_year=2025, period_month=12, work_unit_code="019012", output_code="EBA.994",
+              output_unit="Layanan", target_volume=10, realized_volume=9)
+INDICATOR = dict(fiscal_year=2025, period_month=12, instansi_code="019", work_unit_code="019012",
+                 indicator_name="Indeks", level="program", unit="persen", polarity="max",
+                 target=90, realization=85)
+SAKIP = dict(fiscal_year=2025, instansi_code="019", instansi_name="Kemenperin",
+             regulation="PermenPANRB-88-2021", evaluator="Itjen")
+COST = dict(fiscal_year=2025, standard_type="SBM", description="Uang harian", unit="OH",
+            region_code="32", unit_cost=430000)
+
+
+def variant(base, **changes):
+    return {**base, **changes}
+
+
+# (kind, rows); the row numbers of each rule's failing rows are asserted below
+BATCHES = {
+    "budget": [
+        BUDGET,                                                               # 1 clean
+        variant(BUDGET, account_code="521212", revision_no=-1),               # 2 revision < 0
+        variant(BUDGET, account_code="521213", amount=-5),                    # 3 negative (warn)
+        variant(BUDGET, account_code="521214", blocked_amount=2000),          # 4 blokir > pagu
+        variant(BUDGET, account_code="521215", instansi_code="19"),           # 5 instansi shape
+        variant(BUDGET, account_code="521216", work_unit_code="19012"),       # 6 satker shape
+        variant(BUDGET, account_code="5212"),                                 # 7 akun shape
+        variant(BUDGET, account_code="521217", output_code="EB.99"),          # 8 RO shape
+        variant(BUDGET, account_code="521218", fiscal_year=2001),             # 9 year window
+        variant(BUDGET, account_code="521219", program_code="19.1.W"),        # 10 program shape
+        variant(BUDGET, account_code="521221", activity_code="42A9"),         # 11 kegiatan shape
+    ],
+    "realization": [
+        variant(REAL, document_no="D1"),                                      # 1 clean
+        variant(REAL, document_no="D2", transaction_date="2026-01-05"),       # 2 future date
+        variant(REAL, document_no="D3", work_unit_code="019099"),             # 3 no budget (warn)
+        variant(REAL, document_no="D4", amount=5000),                         # 4 over pagu (warn)
+        variant(REAL, document_no="D5", output_code="1.02.02.2.02.0001"),     # 5 SIPD shapes: fine
+    ],
+    "budget_plan": [PLAN, variant(PLAN, month=2, spending_type="99")],
+    "output_volume": [VOLUME, variant(VOLUME, period_month=6, target_volume=-1),
+                      variant(VOLUME, period_month=9, realized_volume=-2)],
+    "indicator": [
+        variant(INDICATOR, indicator_code="I1"),
+        variant(INDICATOR, indicator_code="I2", target=0),
+        variant(INDICATOR, indicator_code="I3", polarity="range", target=30),
+        variant(INDICATOR, indicator_code="I4", polarity="range", target=30, target_upper=20),
+        variant(INDICATOR, indicator_code="I5", polarity="range", target=30, target_upper=40),
+    ],
+    "sakip_evaluation": [
+        variant(SAKIP, component_code="perencanaan_kinerja", score=24),
+        variant(SAKIP, component_code="pengukuran_kinerja", score=31),         # above 30
+        variant(SAKIP, component_code="capaian_kinerja", score=10),            # not in 88/2021
+        variant(SAKIP, component_code="pelaporan_kinerja", score=-1),
+        variant(SAKIP, component_code="perencanaan_kinerja", sub_component_code="pemenuhan",
+                score=6.5),                                                    # sub weight 6
+        variant(SAKIP, component_code="perencanaan_kinerja", sub_component_code="kualitas",
+                score=9),
+    ],
+    "cost_standard": [variant(COST, standard_code="S1"), variant(COST, standard_code="S2",
+                                                               unit_cost=0)],
+}
+
+# rule -> (kind, severity, failing rows)
+EXPECTED = {
+    "revision_no_not_negative": ("budget", "quarantine", [2]),
+    "budget_amount_not_negative": ("budget", "warn", [3]),
+    "blocked_within_amount": ("budget", "warn", [4]),
+    "instansi_code_shape": ("budget", "warn", [5]),
+    "work_unit_code_shape": ("budget", "quarantine", [6]),
+    "account_code_shape": ("budget", "quarantine", [7]),
+    "output_code_shape": ("budget", "quarantine", [8]),
+    "fiscal_year_in_window": ("budget", "quarantine", [9]),
+    "program_code_shape": ("budget", "warn", [10]),
+    "activity_code_shape": ("budget", "warn", [11]),
+    "transaction_date_in_fiscal_year": ("realization", "quarantine", [2]),
+    "work_unit_has_budget": ("realization", "warn", [3]),
+    "spending_type_known": ("budget_plan", "quarantine", [2]),
+    "target_volume_not_negative": ("output_volume", "quarantine", [2]),
+    "realized_volume_not_negative": ("output_volume", "quarantine", [3]),
+    "indicator_target_not_zero": ("indicator", "warn", [2]),
+    "range_target_has_upper_bound": ("indicator", "quarantine", [3, 4]),
+    "sakip_score_within_weight": ("sakip_evaluation", "quarantine", [2, 5]),
+    "sakip_item_known": ("sakip_evaluation", "quarantine", [3]),
+    "sakip_score_not_negative": ("sakip_evaluation", "quarantine", [4]),
+    "unit_cost_positive": ("cost_standard", "quarantine", [2]),
+}
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    # crafted batches are mostly bad rows: lift the 5% gate here (it has its own test below)
+    mp.setenv("PBK_DQ_MAX_QUARANTINE_SHARE", "1.0")
+    home = paths(tmp_path_factory.mktemp("pbk")).ensure()
+    src = tmp_path_factory.mktemp("files")
+    files = []
+    for kind, rows in BATCHES.items():   # budget first: the realization rules look it up
+        f = src / f"{kind}.csv"
+        f.write_text(csv_text(kind, rows))
+        files.append(f)
+    results = {r.kind: r for r in ingest_files(files, home)}
+    mp.undo()
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    yield home, results, con
+    con.close()
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_rule_flags_exactly_its_rows(warehouse, rule):
+    _, results, con = warehouse
+    kind, severity, rows = EXPECTED[rule]
+    assert results[kind].status == "loaded"
+    [(success, count, sev, message)] = con.execute(
+        "SELECT success, unexpected_count, severity, message FROM ops.dq_results "
+        "WHERE rule = ? AND source_file = ?", [rule, f"{kind}.csv"]).fetchall()
+    assert (success, count, sev) == (False, len(rows), severity)
+    quarantined = [r for (r,) in con.execute(
+        "SELECT source_row FROM ops.quarantine WHERE rule = ? AND source_file = ? ORDER BY 1",
+        [rule, f"{kind}.csv"]).fetchall()]
+    loaded = {r for (r,) in con.execute(
+        f"SELECT _source_row FROM raw.{kind} WHERE _source_file = ?", [f"{kind}.csv"]).fetchall()}
+    if severity == "quarantine":
+        assert quarantined == rows
+        assert not loaded & set(rows)
+        [reason] = {r for (r,) in con.execute(
+            "SELECT reason FROM ops.quarantine WHERE rule = ?", [rule]).fetchall()}
+        assert reason.startswith(message) and "; expected " in reason
+    else:
+        assert quarantined == [] and set(rows) <= loaded
+    # the passing case: row 1 of every batch is clean and is neither quarantined nor counted
+    assert 1 in loaded
+
+
+def test_realization_above_pagu_is_listed_for_auditors(warehouse):
+    _, _, con = warehouse
+    [(success, count, sample)] = con.execute(
+        "SELECT success, unexpected_count, sample FROM ops.dq_results "
+        "WHERE rule = 'realization_within_pagu'").fetchall()
+    # unit 019012, revision 0 lines that loaded: rows 1, 4, 5, 10, 11 (1000 each) and row 3 (-5)
+    # = 4,995 of pagu, against realization D1 100 + D4 5,000 + D5 100 = 5,200
+    assert (success, count) == (False, 1)
+    assert json.loads(sample) == [[2025, "019012", 5200.0, 4995.0]]
+
+
+def test_clean_batch_passes_every_rule(tmp_path):
+    home = paths(tmp_path / "pbk").ensure()
+    f = tmp_path / "budget.csv"
+    f.write_text(csv_text("budget", [BUDGET, variant(BUDGET, account_code="521219")]))
+    [r] = ingest_files([f], home)
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    results = con.execute("SELECT rule, success FROM ops.dq_results").fetchall()
+    con.close()
+    assert r.rows_loaded == 2 and r.warnings == []
+    assert len(results) >= 10 and all(ok for _, ok in results)
+
+
+def test_batch_over_quarantine_share_is_rejected_whole(tmp_path):
+    home = paths(tmp_path / "pbk").ensure()
+    rows = [variant(REAL, document_no=f"D{i}") for i in range(19)]
+    rows.append(variant(REAL, document_no="BAD", transaction_date="2026-02-01"))  # 1 of 20 = 5%: ok
+    f = tmp_path / "ok.csv"
+    f.write_text(csv_text("realization", rows))
+    [ok] = ingest_files([f], home)
+    assert (ok.status, ok.rows_loaded, ok.rows_quarantined) == ("loaded", 19, 1)
+    rows.append(variant(REAL, document_no="BAD2", transaction_date="2026-02-02"))  # 2 of 21
+    f2 = tmp_path / "bad.csv"
+    f2.write_text(csv_text("realization", rows))
+    landing_copy = home.landing / "bad.csv"
+    landing_copy.write_bytes(f2.read_bytes())
+    from ingest.loader import ingest_landing
+    [rejected] = ingest_landing(home)
+    assert rejected.status == "rejected"
+    assert rejected.reason.startswith("rejected by data-quality rule(s): quarantine_share: 2 of "
+                                      "21 rows (9.5%) quarantined, more than the 5%")
+    assert (rejected.rows_read, rejected.rows_loaded, rejected.rows_quarantined) == (21, 0, 21)
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM raw.realization WHERE _source_file = 'bad.csv'"
+                       ).fetchone()[0] == 0
+    assert con.execute("SELECT status, message LIKE '%quarantine_share%' FROM ops.load_log "
+                       "WHERE source_file = 'bad.csv'").fetchall() == [("rejected", True)]
+    assert con.execute("SELECT success FROM ops.dq_results WHERE rule = 'quarantine_share' AND "
+                       "source_file = 'bad.csv'").fetchall() == [(False,)]
+    assert con.execute("SELECT count(*) FROM ops.quarantine WHERE source_file = 'bad.csv'"
+                       ).fetchone()[0] == 0
+    con.close()
+    assert (home.archive / "rejected" / rejected.load_id / "bad.csv").exists()
+
+
+def test_row_count_drop_warns(tmp_path):
+    home = paths(tmp_path / "pbk").ensure()
+    big = tmp_path / "day1.csv"
+    big.write_text(csv_text("realization", [variant(REAL, document_no=f"D{i}") for i in range(10)]))
+    small = tmp_path / "day2.csv"
+    small.write_text(csv_text("realization", [variant(REAL, document_no=f"E{i}") for i in range(4)]))
+    first, second = ingest_files([big, small], home)
+    assert first.warnings == [w for w in first.warnings if not w.startswith("row_count_drop")]
+    assert [w for w in second.warnings if w.startswith("row_count_drop")] == [
+        "row_count_drop: 1 (batch has over 50% fewer rows than the previous batch of "
+        "realization for fiscal year(s) 2025)"]
+    assert second.status == "loaded" and second.rows_loaded == 4
