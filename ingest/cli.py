@@ -75,6 +75,8 @@ def print_ingest_table(results) -> None:
             print(f"    {r.reason}")
         for rule, count in sorted(r.quarantined_by_rule.items()):
             print(f"    quarantined {count:,} row(s): {rule}")
+        for warning in r.warnings:
+            print(f"    warning {warning}")
 
 
 def cmd_status(args) -> int:
@@ -86,6 +88,27 @@ def cmd_status(args) -> int:
     else:
         from .status import print_status
         print_status(doc)
+    return 0
+
+
+def cmd_dq(args) -> int:
+    import duckdb
+
+    from .status import latest_dq_failures, print_dq_failures
+
+    p = settings.paths()
+    failures = []
+    if p.warehouse.exists():
+        con = duckdb.connect(str(p.warehouse), read_only=True)
+        try:
+            failures = latest_dq_failures(con, args.limit)
+        finally:
+            con.close()
+    if args.json:
+        _print_json({"failures": failures, "data_docs": str(p.docs / "dq" / "site" / "index.html")})
+    else:
+        print_dq_failures(failures)
+        print(f"\nData Docs: {p.docs / 'dq' / 'site' / 'index.html'}")
     return 0
 
 
@@ -124,7 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("status", help="last loads, rejected files and quarantined rows")
+    p = sub.add_parser("dq", help="latest failing data-quality rules: file, rule, column, count, examples")
+    p.add_argument("--limit", type=int, default=50, help="at most this many failures")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.set_defaults(func=cmd_dq)
+
+    p = sub.add_parser("status", help="last loads, rejected files, quarantined rows, failing rules")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_status)
     return parser

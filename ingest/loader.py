@@ -305,7 +305,13 @@ class Loader:
         return self._dq_import.result()
 
     def build_docs(self) -> Path | None:
-        return self._dq.build_docs() if self._dq is not None else None
+        """Rebuild GX Data Docs and the offline front page $PBK_HOME/docs/dq/index.html."""
+        if self._dq is None:
+            return None
+        from expectations import offline_index
+
+        self._dq.build_docs()
+        return offline_index.build(self.con, self._dq.root)
 
     def close(self) -> None:
         shutil.rmtree(self.tmp_dir, ignore_errors=True)

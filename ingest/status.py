@@ -27,10 +27,41 @@ def status(p: Paths, limit: int = 20) -> dict:
                        "ORDER BY kind, rule")
         freshness = rows("SELECT kind, max(finished_at) AS last_loaded_at FROM ops.load_log "
                          "WHERE status = 'loaded' GROUP BY kind ORDER BY kind")
+        dq_failures = latest_dq_failures(con, limit)
     finally:
         con.close()
     return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": loads,
-            "rejected": rejected, "quarantine_by_rule": by_rule, "freshness": freshness}
+            "rejected": rejected, "quarantine_by_rule": by_rule, "freshness": freshness,
+            "dq_failures": dq_failures, "data_docs": str(p.docs / "dq" / "site" / "index.html")}
+
+
+def latest_dq_failures(con, limit: int = 50) -> list[dict]:
+    """Failed rules of each file's latest validation (and of the latest mart run), newest first."""
+    cur = con.execute(
+        """WITH latest AS (
+               SELECT coalesce(source_file, suite) AS subject, suite, max(checked_at) AS checked_at
+               FROM ops.dq_results GROUP BY ALL)
+           SELECT d.checked_at, coalesce(d.source_file, d.suite) AS subject, d.suite, d.rule,
+                  d."column", d.severity, d.unexpected_count, d.sample, d.message
+           FROM ops.dq_results d JOIN latest l ON coalesce(d.source_file, d.suite) = l.subject
+                AND d.suite = l.suite AND d.checked_at = l.checked_at
+           WHERE NOT d.success ORDER BY d.checked_at DESC, d.severity, d.rule LIMIT ?""", [limit])
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def print_dq_failures(failures: list[dict]) -> None:
+    if not failures:
+        print("No failing data-quality rules in the latest validations.")
+        return
+    print("Failing data-quality rules (latest validation of each file / mart run):")
+    for f in failures:
+        what = {"reject": "REJECTED the batch", "quarantine": "rows quarantined",
+                "warn": "warning"}.get(f["severity"], f["severity"])
+        print(f"  {f['subject']}: {f['rule']} on {f['column']} - {f['unexpected_count']:,} "
+              f"({what}): {f['message']}")
+        if f["sample"] and f["sample"] != "[]":
+            print(f"      examples: {f['sample']}")
 
 
 def print_status(doc: dict) -> None:
@@ -54,3 +85,6 @@ def print_status(doc: dict) -> None:
     print("\nFreshness (last successful load per kind):")
     for r in doc["freshness"]:
         print(f"  {r['kind']:<17} {str(r['last_loaded_at'])[:19]} UTC")
+    print()
+    print_dq_failures(doc["dq_failures"])
+    print(f"\nData Docs (open in a browser, works offline): {doc['data_docs']}")

@@ -228,3 +228,34 @@ def test_row_count_drop_warns(tmp_path):
         "row_count_drop: 1 (batch has over 50% fewer rows than the previous batch of "
         "realization for fiscal year(s) 2025)"]
     assert second.status == "loaded" and second.rows_loaded == 4
+
+
+def test_data_docs_open_offline(warehouse):
+    import re
+
+    home, _, _ = warehouse
+    index = home.docs / "dq" / "index.html"
+    page = index.read_text()
+    links = re.findall(r"href='([^']+)'", page)
+    assert len(links) == 2 * len(BATCHES)          # an extract and a batch validation per file
+    assert all((index.parent / link).exists() for link in links)
+    assert "http" not in page                       # no external resources on the front page
+    assert (home.docs / "dq" / "site" / "index.html").exists()   # GX's own site, rebuilt
+
+
+def test_pbk_dq_lists_failures_in_plain_words(warehouse):
+    import os
+    import subprocess
+    import sys
+
+    home, _, _ = warehouse
+    out = subprocess.run([sys.executable, "-m", "ingest.cli", "dq", "--json"],
+                         env={**os.environ, "PBK_HOME": str(home.home)}, capture_output=True,
+                         text=True, check=True)
+    failures = json.loads(out.stdout)["failures"]
+    assert {(f["subject"], f["rule"]) for f in failures} == \
+        {(f"{kind}.csv", rule) for rule, (kind, _, _) in EXPECTED.items()} | \
+        {("realization.csv", "realization_within_pagu")}
+    spending = next(f for f in failures if f["rule"] == "spending_type_known")
+    assert (spending["column"], spending["unexpected_count"], json.loads(spending["sample"])) == \
+        ("spending_type", 1, ["99"])
