@@ -1,6 +1,6 @@
-"""Writes docs/extracts.md from ingest/contracts.py, so the documented contract is the enforced one.
-`tests/test_docs.py` fails when the committed file is out of date: run this script after changing
-a contract."""
+"""Writes docs/extracts.md (from ingest/contracts.py) and docs/data_quality.md (from
+expectations/rules.py), so what is documented is what is enforced. `tests/test_docs.py` fails when
+a committed page is out of date: run this script after changing a contract or a rule."""
 from __future__ import annotations
 
 import sys
@@ -13,11 +13,12 @@ from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, SQL_TYPES  # noqa: E402
 from ingest.normalise import RULES  # noqa: E402
 
 OUT = REPO / "docs" / "extracts.md"
+DQ_OUT = REPO / "docs" / "data_quality.md"
 
 INTRO = """# Extract contracts
 
 What `pbk ingest` accepts, as implemented in `ingest/contracts.py` (this page is generated from it
-by `scripts/gen_extract_docs.py`). The design reference is `DESIGN.md`, "Extract contracts".
+by `scripts/gen_docs.py`). The design reference is `DESIGN.md`, "Extract contracts".
 
 ## Files
 
@@ -132,6 +133,87 @@ def render() -> str:
     return "".join(out)
 
 
+DQ_INTRO = """# Data quality
+
+Great Expectations (GX Core 1.x) is the rule engine for extract batches and marts; dbt tests cover
+what is relational inside the warehouse. This page is generated from `expectations/rules.py` and
+`expectations/engine.py` by `scripts/gen_docs.py`.
+
+## How a batch is checked
+
+1. **Parse** (`ingest/`): a row that cannot be read into the contract is quarantined (rules in
+   [extracts.md](extracts.md)); a file missing a mandatory column, or matching no kind, is rejected.
+2. **Row rules** (suite `extract_<kind>`): GX validates the distinct combinations of the columns
+   each rule reads, each with its row count (a value fails wherever it occurs, so the verdict is the
+   one the full rows would give, at a fraction of the cost); frames over {chunk:,} rows are validated
+   in chunks and merged into one verdict per rule. Failing combinations are joined back to the
+   batch's `_source_row`, so every quarantine entry names file, row, field, value provided and
+   value expected.
+3. **Batch rules** (suite `batch_<kind>`), on the rows that would load.
+4. One transaction: accepted rows to `raw.<kind>`, quarantined rows to `ops.quarantine` (with the
+   rule label and message), every rule's result to `ops.dq_results`. A `reject` failure stops the
+   batch: nothing reaches `raw.*`, the file moves to `archive/rejected/`, and `ops.load_log` names
+   the failed rules.
+
+Severities: **reject** (the whole batch is refused), **quarantine** (failing rows go to
+`ops.quarantine`; the rest loads), **warn** (recorded in `ops.dq_results`; everything loads).
+
+Thresholds (`expectations/config.py`; each overridable by `PBK_DQ_<NAME>`, e.g.
+`PBK_DQ_MAX_QUARANTINE_SHARE=0.02`):
+
+| setting | default |
+|---|---|
+"""
+
+
+def render_dq() -> str:
+    from dataclasses import fields
+
+    from expectations.config import DQConfig
+    from expectations.rules import PARSE_RULES, extract_rules
+
+    cfg = DQConfig(max_fiscal_year=2099)  # the documented default is "next year"; see config.py
+    out = [DQ_INTRO.replace("{chunk:,}", f"{cfg.chunk_rows:,}")]
+    for f in fields(DQConfig):
+        value = "next calendar year" if f.name == "max_fiscal_year" else getattr(cfg, f.name)
+        out.append(f"| `{f.name}` | {value} |\n")
+    out.append("\n## Row rules per extract kind\n")
+    for kind in CONTRACTS:
+        out.append(f"\n### `{kind}` (suite `extract_{kind}`)\n\n| rule | severity | column | "
+                   "message | expected |\n|---|---|---|---|---|\n")
+        for rule in extract_rules(kind, cfg):
+            expected = rule.expected.replace("2099", "next year")
+            out.append(f"| `{rule.label}` | {rule.severity} | `{rule.field}` | {rule.message} | "
+                       f"{expected} |\n")
+    out.append("""
+## Batch rules (suite `batch_<kind>`)
+
+| rule | severity | applies to | what |
+|---|---|---|---|
+| `quarantine_share` | reject | every kind | more than `max_quarantine_share` of the batch's rows quarantined (parse and row rules together): something systematic is wrong, the whole file is refused |
+| `row_count_drop` | warn | every kind | the batch has over `max_row_count_drop` fewer rows than the previous loaded batch of the same kind and fiscal years |
+| `realization_within_pagu` | warn | realization | per work unit and fiscal year, realization (this batch plus earlier loads, latest per natural key) above the current pagu (highest revision) by more than `realization_over_pagu_tolerance`; the units are listed in `ops.dq_results.sample` for auditors |
+
+## Parse-stage rules
+
+| rule | severity |
+|---|---|
+""")
+    out += [f"| `{rule}` | {severity} |\n" for rule, severity in PARSE_RULES.items()]
+    out.append("""
+## Where to look
+
+- `pbk dq` (or `pbk status`): the latest failing rules in plain words: file, rule, column, count,
+  examples. `--json` for machines.
+- `$PBK_HOME/docs/dq/index.html`: every validation, newest first, linked to GX's result pages; opens
+  offline. GX's own site is under `$PBK_HOME/docs/dq/site/` (its index page needs internet for its
+  scripts; the result pages do not).
+- SQL: `ops.dq_results`, `ops.quarantine`, `ops.load_log`.
+""")
+    return "".join(out)
+
+
 if __name__ == "__main__":
     OUT.write_text(render(), encoding="utf-8")
-    print(f"wrote {OUT}")
+    DQ_OUT.write_text(render_dq(), encoding="utf-8")
+    print(f"wrote {OUT} and {DQ_OUT}")
