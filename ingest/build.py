@@ -237,19 +237,6 @@ def _release_connections() -> None:
     gc.collect()
 
 
-# The table that holds the latest version of each raw kind's rows after a build: when raw has rows
-# ingested after its newest row, the kind has loads the warehouse has not seen yet.
-BUILT_FROM = {
-    "budget": "staging.stg_budget",
-    "budget_plan": "staging.stg_budget_plan",
-    "realization": "core.fact_realization",
-    "output_volume": "staging.stg_output_volume",
-    "indicator": "staging.stg_indicator",
-    "sakip_evaluation": "staging.stg_sakip_evaluation",
-    "cost_standard": "staging.stg_cost_standard",
-}
-
-
 def project_fingerprint() -> str:
     """sha256 of the dbt project's files (SQL, YAML, seeds, macros): a rule or model edit changes it."""
     import hashlib
@@ -268,50 +255,51 @@ def _state_file(home: Path) -> Path:
     return dbt_dirs(home)[0].parent / "last_build.json"
 
 
-def changed_kinds(home: Path) -> list[str] | None:
-    """Raw kinds with loads the warehouse has not seen yet, or None when the whole graph must be
-    built: no successful build recorded, the project changed since, or a built table is missing."""
-    import json
-
+def raw_snapshot(home: Path) -> dict[str, list]:
+    """Row count and latest _ingested_at of every raw table. raw.* is append-only, so a kind whose
+    snapshot differs from the one recorded at the last successful build has new loads."""
     import duckdb
 
-    state = _state_file(home)
-    try:
-        recorded = json.loads(state.read_text())
-    except (OSError, ValueError):
-        return None
-    if recorded.get("fingerprint") != project_fingerprint():
-        return None
     con = duckdb.connect(str(Path(home) / "warehouse.duckdb"), read_only=True)
     try:
-        changed = []
-        for kind, built in BUILT_FROM.items():
-            try:
-                raw_max, built_max = con.execute(
-                    f"SELECT (SELECT max(_ingested_at) FROM raw.{kind}), (SELECT max(_ingested_at) FROM {built})"
-                ).fetchall()[0]
-            except duckdb.Error:
-                return None
-            if raw_max is not None and (built_max is None or raw_max > built_max):
-                changed.append(kind)
-        return changed
+        out = {}
+        for kind in KINDS:
+            n, latest = con.execute(f"SELECT count(*), max(_ingested_at) FROM raw.{kind}").fetchall()[0]
+            out[kind] = [n, latest.isoformat() if latest else None]
+        return out
     finally:
         con.close()
 
 
-def _record_build(home: Path, result: "BuildResult") -> None:
+def changed_kinds(home: Path) -> list[str] | None:
+    """Raw kinds with loads the warehouse has not seen yet, or None when the whole graph must be
+    built: no successful build recorded, the dbt project changed since, or the record is unusable."""
+    import json
+
+    try:
+        recorded = json.loads(_state_file(home).read_text())
+    except (OSError, ValueError):
+        return None
+    if recorded.get("fingerprint") != project_fingerprint() or not isinstance(recorded.get("raw"), dict):
+        return None
+    now = raw_snapshot(home)
+    return [kind for kind in KINDS if recorded["raw"].get(kind) != now[kind]]
+
+
+def _record_build(home: Path, result: "BuildResult", snapshot: dict | None) -> None:
     import datetime as dt
     import json
 
     state = _state_file(home)
-    if result.success:
+    if result.success and snapshot is not None:
         state.parent.mkdir(parents=True, exist_ok=True)
         state.write_text(json.dumps({
             "fingerprint": project_fingerprint(),
+            "raw": snapshot,
             "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(),
             "command": result.command,
-        }))
-    else:
+        }, indent=1))
+    elif not result.success:
         # a failed build may have left some tables newer than others: next time, build everything
         state.unlink(missing_ok=True)
 
@@ -327,10 +315,11 @@ def build_warehouse(home: Path, full_refresh: bool = False, select: str | None =
     (`dbt seed`), so selected marts always find their rules.
 
     changed_only builds only what new loads can change: the nodes downstream of the raw tables that
-    received rows since the last successful build (`source:raw.<kind>+`, with their tests). It
-    builds the whole graph when no successful build is recorded, the dbt project changed since
-    (a rule seed or model edit), or the previous build failed; it does nothing when no raw table
-    has new rows. The result is the same as a full-graph build.
+    received rows since the last successful build (`source:raw.<kind>+`, with their tests; raw is
+    append-only, so a changed row count or latest _ingested_at means new loads). It builds the
+    whole graph when no successful build is recorded ($PBK_HOME/dbt/last_build.json), the dbt
+    project changed since (a rule seed or model edit), or the previous build failed; it does
+    nothing when no raw table has new rows. The result is the same as a full-graph build.
 
     dbt unit tests (hand-computed fixtures of every formula) test the code, not the data: nightly
     builds skip them (unit_tests=False, dbt's advice for production) and the test suite runs them
@@ -342,8 +331,9 @@ def build_warehouse(home: Path, full_refresh: bool = False, select: str | None =
     ensure_raw_tables(home)
     seconds = 0.0
     pre_nodes: list[NodeResult] = []
-    graph_build = not select
-    if changed_only and not full_refresh and not select:
+    # what raw held when this build started: recorded if the whole graph gets consistent
+    snapshot = raw_snapshot(home) if not (select or exclude) else None
+    if changed_only and not full_refresh and not select and not exclude:
         kinds = changed_kinds(home)
         if kinds is not None:
             if not kinds:
@@ -352,11 +342,13 @@ def build_warehouse(home: Path, full_refresh: bool = False, select: str | None =
             select = " ".join(f"source:raw.{k}+" for k in kinds)
     elif select:
         seeded = run_dbt(home, ["seed"] + (["--full-refresh"] if full_refresh else []),
-                         threads=threads, raise_on_error=raise_on_error)
+                         threads=threads, raise_on_error=False)
         seconds += seeded.seconds
         pre_nodes = seeded.nodes
         if not seeded.success:
-            _record_build(home, seeded)
+            _record_build(home, seeded, None)
+            if raise_on_error:
+                raise WarehouseBuildError(seeded)
             return seeded
     args = ["build"]
     if full_refresh:
@@ -370,8 +362,7 @@ def build_warehouse(home: Path, full_refresh: bool = False, select: str | None =
     result = run_dbt(home, args, threads=threads, raise_on_error=False)
     result.nodes = pre_nodes + result.nodes
     result.seconds += seconds
-    if graph_build or not result.success:
-        _record_build(home, result)
+    _record_build(home, result, snapshot)
     if raise_on_error and not result.success:
         raise WarehouseBuildError(result)
     return result

@@ -1,0 +1,54 @@
+{#- Portable numeric helpers (ANSI / dbt cross-database forms only, so core and marts can build
+    on Spark as well as DuckDB). -#}
+
+{% macro pbk_double() -%}double{%- endmacro %}
+
+{#- Division that yields NULL when the denominator is NULL or zero (a zero target or budget is a
+    data error, never 0 %). Computed in double precision. -#}
+{% macro safe_divide(numerator, denominator) -%}
+    (case
+        when {{ denominator }} is null or {{ denominator }} = 0 then null
+        else cast({{ numerator }} as {{ pbk_double() }}) / cast({{ denominator }} as {{ pbk_double() }})
+    end)
+{%- endmacro %}
+
+{#- Geometric mean aggregate (PMK 214/PMK.02/2017; PMK 22/PMK.02/2021): exp(avg(ln x)).
+    NULL inputs are ignored; any value <= 0 makes the mean 0 (the limit of the product); no input
+    gives NULL. Example: 100 and 90 -> sqrt(100 * 90) = 94.8683. -#}
+{% macro geometric_mean(expr) -%}
+    (case
+        when count({{ expr }}) = 0 then null
+        when count({{ expr }}) = 1 then cast(max({{ expr }}) as {{ pbk_double() }})
+        when min({{ expr }}) <= 0 then cast(0 as {{ pbk_double() }})
+        else exp(avg(ln(case when {{ expr }} > 0 then cast({{ expr }} as {{ pbk_double() }}) end)))
+    end)
+{%- endmacro %}
+
+{#- Clamp a value into [low, high]; NULL stays NULL. -#}
+{% macro clamp(expr, low, high) -%}
+    (case
+        when {{ expr }} is null then null
+        when {{ expr }} < {{ low }} then {{ low }}
+        when {{ expr }} > {{ high }} then {{ high }}
+        else {{ expr }}
+    end)
+{%- endmacro %}
+
+{#- Band lookup predicate for rule seeds that store (score_above, score_up_to]:
+    a NULL bound is open. Scores are rounded to 2 decimals before banding so that a sum that
+    should be exactly 70 is not 69.99999999. -#}
+{% macro in_band(score, band_alias) -%}
+    ({{ band_alias }}.score_above is null or round({{ score }}, 2) > {{ band_alias }}.score_above)
+    and ({{ band_alias }}.score_up_to is null or round({{ score }}, 2) <= {{ band_alias }}.score_up_to)
+{%- endmacro %}
+
+{#- A rule row governs a fiscal year when fiscal_year_from <= year <= fiscal_year_to. -#}
+{% macro rule_in_force(rule_alias, fiscal_year) -%}
+    {{ fiscal_year }} between {{ rule_alias }}.fiscal_year_from and {{ rule_alias }}.fiscal_year_to
+{%- endmacro %}
+
+{#- Scores and percentages leave the marts rounded to 6 decimals (computations use full
+    precision): deterministic figures for BI, reconciliation and hand-computed tests. -#}
+{% macro pbk_round(expr, digits=6) -%}
+    cast(round({{ expr }}, {{ digits }}) as {{ pbk_double() }})
+{%- endmacro %}

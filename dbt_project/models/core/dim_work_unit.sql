@@ -1,0 +1,58 @@
+-- Work units (satker centrally, SKPD regionally) under their institution (instansi: K/L
+-- bagian anggaran or pemda). Attributes are the latest seen in the budget (fiscal year, revision,
+-- ingestion). Units that appear only in other extracts are kept: their institution comes from
+-- the indicator extract when it names one, else from the SKPD code ('32.04.1.02.01' -> pemda
+-- '3204'); their government level from the code shape.
+with budget_units as (
+    select work_unit_code, work_unit_name, instansi_code, instansi_name, gov_level from (
+        select work_unit_code, work_unit_name, instansi_code, instansi_name, gov_level,
+            row_number() over (partition by work_unit_code
+                order by fiscal_year desc, revision_no desc, _ingested_at desc, _source_row desc) as rn
+        from {{ ref('stg_budget') }}
+    ) as ranked
+    where rn = 1
+),
+
+indicator_units as (
+    select work_unit_code, instansi_code from (
+        select work_unit_code, instansi_code,
+            row_number() over (partition by work_unit_code
+                order by fiscal_year desc, period_month desc, _ingested_at desc) as rn
+        from {{ ref('fact_indicator_achievement') }}
+        where work_unit_code is not null
+    ) as ranked
+    where rn = 1
+),
+
+seen as (
+    select work_unit_code, fiscal_year from {{ ref('fact_budget') }}
+    union
+    select work_unit_code, fiscal_year from {{ ref('fact_realization') }}
+    union
+    select work_unit_code, fiscal_year from {{ ref('fact_budget_plan') }}
+    union
+    select work_unit_code, fiscal_year from {{ ref('fact_output_achievement') }}
+    union
+    select work_unit_code, fiscal_year from {{ ref('fact_indicator_achievement') }} where work_unit_code is not null
+),
+
+units as (
+    select work_unit_code, min(fiscal_year) as first_fiscal_year, max(fiscal_year) as last_fiscal_year
+    from seen
+    group by work_unit_code
+)
+
+select
+    u.work_unit_code,
+    b.work_unit_name,
+    coalesce(b.instansi_code, i.instansi_code, {{ regional_instansi_of_work_unit('u.work_unit_code') }}) as instansi_code,
+    b.instansi_name,
+    coalesce(b.gov_level, {{ gov_level_of_work_unit('u.work_unit_code') }}) as gov_level,
+    u.first_fiscal_year,
+    u.last_fiscal_year,
+    b.work_unit_code is not null as in_budget
+from units as u
+left join budget_units as b
+    on b.work_unit_code = u.work_unit_code
+left join indicator_units as i
+    on i.work_unit_code = u.work_unit_code
