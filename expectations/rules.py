@@ -25,7 +25,7 @@ from ingest.contracts import (CENTRAL_ACCOUNT, CENTRAL_WORK_UNIT, CONTRACTS, REG
 from .config import DQConfig
 
 E = gx.expectations
-SEVERITIES = ("reject", "quarantine", "warn")
+SEVERITIES = ("reject", "quarantine", "warn", "error")  # error: a mart rule that blocks publishing
 
 CENTRAL_OUTPUT = r"^[A-Z]{3}\.\d{3}$"          # rincian output (RO) 'EBA.994'
 CENTRAL_PROGRAM = r"^\d{3}\.\d{2}\.[A-Z]{2}$"   # '054.01.WA'

@@ -23,10 +23,22 @@ def demo(p: Paths) -> int:
         (sample / info["file"]).replace(p.landing / info["file"])
     _print_generated(p.landing, manifest, notes_dir=sample)
     print()
+    from .pipeline import run_pipeline
+    from .summary import mart_summary, print_mart_summary
+
+    result = run_pipeline(p)
     print("Ingest (landing -> raw.*, quarantine -> ops.quarantine):")
-    results = ingest_landing(p, progress=False)
-    print_ingest_table(results)
-    print(f"\nWarehouse: {p.warehouse}")
-    print(f"Archived source files: {p.archive}")
-    print("Quarantined rows: SELECT * FROM ops.quarantine;   load log: SELECT * FROM ops.load_log;")
-    return exit_code(results)
+    print_ingest_table(result.ingest)
+    counts = result.build.summary()
+    print(f"\ndbt build: {', '.join(f'{n} {k}' for k, n in sorted(counts.items()))}")
+    failed = [c for c in result.mart_checks if not c.success]
+    print(f"Mart checks (GX): {len(result.mart_checks) - len(failed)} of {len(result.mart_checks)} "
+          "rules passed" + "".join(f"\n  {c.severity}: {c.rule}: {c.unexpected_count:,} - "
+                                   f"{c.message}" for c in failed))
+    print()
+    print_mart_summary(mart_summary(p.warehouse))
+    print(f"\nWarehouse:        {p.warehouse}")
+    print(f"Archived files:   {p.archive}")
+    print(f"Data-quality:     {p.docs / 'dq' / 'index.html'}  (pbk dq lists failing rules)")
+    print("SQL:              ops.load_log, ops.quarantine, ops.dq_results, core.*, marts.*")
+    return 1 if result.blocking_failures else exit_code(result.ingest)

@@ -1,0 +1,61 @@
+"""What a finance user reads first after a run: row counts of the marts, the work units with the
+lowest absorption, and the distribution of SAKIP grades."""
+from __future__ import annotations
+
+import duckdb
+
+from .settings import Paths
+
+MARTS = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
+         "mart_indicator_achievement", "mart_sakip_component", "mart_sakip_score",
+         "mart_budget_relevance")
+
+
+def mart_summary(database) -> dict:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        counts = {m: con.execute(f"SELECT count(*) FROM marts.{m}").fetchone()[0] for m in MARTS}
+        # latest month of the latest fiscal year; absorption per unit as a ratio of sums
+        lowest = con.execute("""
+            WITH latest AS (
+                SELECT fiscal_year, max(month) AS month FROM marts.mart_absorption
+                WHERE fiscal_year = (SELECT max(fiscal_year) FROM marts.mart_absorption)
+                GROUP BY ALL)
+            SELECT a.fiscal_year, a.month, a.work_unit_code, any_value(w.work_unit_name),
+                   sum(a.budget_amount) AS budget, sum(a.realized_cumulative) AS realized,
+                   round(100 * sum(a.realized_cumulative) / nullif(sum(a.budget_amount), 0), 2)
+            FROM marts.mart_absorption a JOIN latest USING (fiscal_year, month)
+            LEFT JOIN core.dim_work_unit w USING (work_unit_code)
+            GROUP BY ALL HAVING sum(a.budget_amount) > 0 ORDER BY 7, 3 LIMIT 5""").fetchall()
+        grades = con.execute("""
+            SELECT fiscal_year, regulation, coalesce(grade, '(incomplete)'), count(*)
+            FROM marts.mart_sakip_score GROUP BY ALL
+            ORDER BY fiscal_year DESC, regulation, min(coalesce(total_score, -1)) DESC""").fetchall()
+    finally:
+        con.close()
+    return {
+        "row_counts": counts,
+        "lowest_absorption": [dict(zip(("fiscal_year", "month", "work_unit_code", "work_unit_name",
+                                        "budget_amount", "realized_cumulative", "absorption_pct"),
+                                       r)) for r in lowest],
+        "sakip_grades": [dict(zip(("fiscal_year", "regulation", "grade", "institutions"), r))
+                         for r in grades],
+    }
+
+
+def print_mart_summary(doc: dict) -> None:
+    print("Marts (marts.*):")
+    for mart, n in doc["row_counts"].items():
+        print(f"  {mart:<28} {n:>10,} rows")
+    if doc["lowest_absorption"]:
+        first = doc["lowest_absorption"][0]
+        print(f"\nLowest budget absorption, fiscal year {first['fiscal_year']} as of month "
+              f"{first['month']} (realized / current pagu):")
+        for r in doc["lowest_absorption"]:
+            print(f"  {r['work_unit_code']:<16} {str(r['work_unit_name'] or '')[:40]:<40} "
+                  f"{r['absorption_pct']:>7.2f} %  (Rp {r['realized_cumulative']:,.0f} of "
+                  f"Rp {r['budget_amount']:,.0f})")
+    if doc["sakip_grades"]:
+        print("\nSAKIP grades (institutions per grade):")
+        for r in doc["sakip_grades"]:
+            print(f"  {r['fiscal_year']} {r['regulation']:<22} {r['grade']:<13} {r['institutions']:>5}")
