@@ -1,0 +1,111 @@
+"""Mart GX suites: every rule passes on the demo sample's marts and fails, with the exact count, on a
+copy of the warehouse where one figure was broken the way a faulty model or seed would."""
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from expectations.engine import DQContext
+from expectations.marts import validate_marts
+from ingest.generate import generate
+from ingest.pipeline import run_pipeline
+from ingest.settings import paths
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    home = paths(tmp_path_factory.mktemp("pbk")).ensure()
+    sample = tmp_path_factory.mktemp("sample")
+    manifest = generate(sample, scale=0.001, seed=42, dirty_fraction=0.01)
+    for info in manifest["files"].values():
+        (sample / info["file"]).rename(home.landing / info["file"])
+    result = run_pipeline(home)
+    return home, result
+
+
+def test_every_mart_rule_passes_on_the_sample(built):
+    _, result = built
+    assert result.mart_checks and all(c.success for c in result.mart_checks), \
+        [c for c in result.mart_checks if not c.success]
+    assert {c.suite for c in result.mart_checks} == {
+        "mart_absorption", "mart_efficiency", "mart_budget_performance",
+        "mart_indicator_achievement", "mart_sakip_component", "mart_sakip_score",
+        "mart_budget_relevance", "mart_rules"}
+
+
+BREAKS = {
+    # rule: (suite, SQL that breaks exactly one row or unit, expected count)
+    "mart_absorption.unit_absorption_in_range": (
+        "mart_absorption",
+        "UPDATE marts.mart_absorption SET realized_cumulative = realized_cumulative * 3 "
+        "WHERE (work_unit_code, month) IN (SELECT (work_unit_code, max(month)) FROM "
+        "marts.mart_absorption GROUP BY work_unit_code ORDER BY 1 LIMIT 1)", 1),
+    "mart_efficiency.efficiency_score_0_100": (
+        "mart_efficiency",
+        "UPDATE marts.mart_efficiency SET efficiency_score = 100.5 WHERE rowid = "
+        "(SELECT min(rowid) FROM marts.mart_efficiency WHERE efficiency_score IS NOT NULL)", 1),
+    "mart_budget_performance.nka_category_known": (
+        "mart_budget_performance",
+        "UPDATE marts.mart_budget_performance SET nka_category = 'Luar Biasa' WHERE rowid = "
+        "(SELECT min(rowid) FROM marts.mart_budget_performance WHERE nka_category IS NOT NULL)", 1),
+    "mart_budget_performance.nka_score_0_100": (
+        "mart_budget_performance",
+        "UPDATE marts.mart_budget_performance SET nka_score = 104 WHERE rowid = "
+        "(SELECT min(rowid) FROM marts.mart_budget_performance WHERE nka_score IS NOT NULL)", 1),
+    "mart_indicator_achievement.category_known": (
+        "mart_indicator_achievement",
+        "UPDATE marts.mart_indicator_achievement SET achievement_category = 'istimewa' "
+        "WHERE rowid IN (SELECT rowid FROM marts.mart_indicator_achievement "
+        "WHERE achievement_category IS NOT NULL LIMIT 2)", 2),
+    "mart_sakip_score.grade_matches_band": (
+        "mart_sakip_score",
+        "UPDATE marts.mart_sakip_score SET grade = 'AA' WHERE rowid = (SELECT min(rowid) FROM "
+        "marts.mart_sakip_score WHERE complete AND total_score <= 90)", 1),
+    "mart_budget_relevance.relevance_pct_0_100": (
+        "mart_budget_relevance",
+        "UPDATE marts.mart_budget_relevance SET relevance_pct = 120 WHERE rowid = "
+        "(SELECT min(rowid) FROM marts.mart_budget_relevance)", 1),
+    "rules.weights_sum_to_100": (
+        "mart_rules", "UPDATE core.rule_nka SET weight_efficiency_pct = 30", 1),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(BREAKS))
+def test_mart_rule_fails_on_a_broken_figure(built, tmp_path, rule):
+    home, _ = built
+    suite, sql, count = BREAKS[rule]
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(home.warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute(sql)
+        results = dict((r.label, r) for _, r in validate_marts(
+            con, DQContext(tmp_path / "docs"), "run-test", suites=[suite]))
+        stored = con.execute("SELECT rule, success, unexpected_count FROM ops.dq_results "
+                             "WHERE run_id = 'run-test' AND NOT success").fetchall()
+    finally:
+        con.close()
+    failing = {label: r.unexpected_count for label, r in results.items() if not r.success}
+    assert failing == {rule: count}
+    assert stored == [(rule, False, count)]
+    expected_severity = "warn" if rule.endswith("nka_score_0_100") else "error"
+    assert results[rule].severity == expected_severity
+
+
+def test_grade_of_an_incomplete_evaluation_is_an_error(built, tmp_path):
+    home, _ = built
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(home.warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        assert con.execute("SELECT count(*) FROM marts.mart_sakip_score WHERE NOT complete "
+                           "AND grade IS NULL").fetchone()[0] >= 1
+        con.execute("UPDATE marts.mart_sakip_score SET grade = 'C' WHERE NOT complete")
+        results = {r.label: r for _, r in validate_marts(con, DQContext(tmp_path / "docs"),
+                                                          "run-x", suites=["mart_sakip_score"])}
+    finally:
+        con.close()
+    assert not results["mart_sakip_score.grade_matches_band"].success
+    assert results["mart_sakip_score.grade_known"].success
