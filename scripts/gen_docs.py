@@ -194,12 +194,24 @@ def render_dq() -> str:
 | `row_count_drop` | warn | every kind | the batch has over `max_row_count_drop` fewer rows than the previous loaded batch of the same kind and fiscal years |
 | `realization_within_pagu` | warn | realization | per work unit and fiscal year, realization (this batch plus earlier loads, latest per natural key) above the current pagu (highest revision) by more than `realization_over_pagu_tolerance`; the units are listed in `ops.dq_results.sample` for auditors |
 
+## Mart rules (suites `mart_*`, after `dbt build`)
+
+A failing **error** rule blocks publishing; **warn** is recorded.
+
+| suite | rule | severity | column | message |
+|---|---|---|---|---|
+{mart_rules}
 ## Parse-stage rules
 
 | rule | severity |
 |---|---|
 """)
     out += [f"| `{rule}` | {severity} |\n" for rule, severity in PARSE_RULES.items()]
+    from expectations.marts import mart_suites
+
+    mart_rows = "".join(f"| `{suite}` | `{r.label}` | {r.severity} | `{r.column}` | {r.message} |\n"
+                        for suite, (_, rules) in mart_suites(cfg).items() for r in rules)
+    out = [part.replace("{mart_rules}", mart_rows) for part in out]
     out.append("""
 ## Where to look
 
