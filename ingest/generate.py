@@ -1191,7 +1191,8 @@ class _UnitGenerator:
                 # a costed output's volume is what its budget buys at the standard cost
                 target = max(1, round(float(output_budget[out_i]) / unit_cost * rnd.uniform(0.85, 1.15)))
             draw = rnd.random()
-            if draw < 0.02:
+            # an output not delivered at all is rare (and zeroes its unit's geometric-mean CK)
+            if draw < 0.002:
                 final = 0.0
             elif draw < 0.17:
                 final = rnd.uniform(0.4, 0.9)
@@ -1200,7 +1201,7 @@ class _UnitGenerator:
             else:
                 final = rnd.uniform(1.0, 1.3)
             shares = sorted(rnd.uniform(lo_s, hi_s) for lo_s, hi_s in CUMULATIVE_SHARE) + [1.0]
-            realized_year = round(target * final)
+            realized_year = max(1, round(target * final)) if final else 0
             for period, share in zip(INDICATOR_PERIODS, shares):
                 rows.append((self.fy, str(period), unit.code, output.code, out_unit, str(target),
                              str(round(realized_year * share)), sbk_code))
