@@ -24,7 +24,11 @@ sys.path.insert(0, str(REPO))
 
 
 def child(extracts: Path, home: Path) -> None:
-    """Runs in its own process so its peak RSS is the ingest's alone."""
+    """Runs in its own process so its peak RSS is the ingest's alone. GX's import (a one-time cost
+    per process, paid at code-location load in Dagster) is timed apart from the per-batch suites."""
+    t0 = time.perf_counter()
+    import expectations.engine  # noqa: F401
+    gx_import = time.perf_counter() - t0
     from ingest.loader import ingest_files
 
     files = sorted(p for p in extracts.iterdir() if p.suffix == ".csv" and p.name != "dirt.csv")
@@ -32,7 +36,7 @@ def child(extracts: Path, home: Path) -> None:
     results = ingest_files(files, home, progress=False)
     wall = time.perf_counter() - t0
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"wall_seconds": wall, "peak_rss_mb": peak_kb / 1024,
+    print(json.dumps({"wall_seconds": wall, "peak_rss_mb": peak_kb / 1024, "gx_import": gx_import,
                       "files": [r.as_dict() for r in results]}, default=str))
 
 
@@ -78,13 +82,13 @@ def main() -> None:
                   f"{f['seconds']:>8.2f} {rate:>11,.0f} {f['dq_seconds']:>6.2f} "
                   f"{f['rows_read'] / parse if parse else 0:>14,.0f}")
         total = sum(f["rows_read"] for f in doc["files"])
-        # GX is imported in the background while the first file stages; waiting for it counts
         dq = sum(f["dq_seconds"] for f in doc["files"])
+        base = doc["wall_seconds"] - dq
         print(f"  {'all':<18} {total:>11,} {'':>8} {doc['wall_seconds']:>8.2f} "
               f"{total / doc['wall_seconds']:>11,.0f}")
-        print(f"  data-quality validation (GX suites, incl. any wait for GX's import): {dq:.1f} s"
-              f" = {dq / (doc['wall_seconds'] - dq):.0%} on top of ingest without it "
-              f"({doc['wall_seconds'] - dq:.1f} s)")
+        print(f"  data-quality validation: GX suites {dq:.1f} s = {dq / base:.0%} on top of ingest "
+              f"without them ({base:.1f} s); with GX's one-time import ({doc['gx_import']:.1f} s) "
+              f"{(dq + doc['gx_import']) / base:.0%}")
 
 
 if __name__ == "__main__":
