@@ -404,7 +404,7 @@ def generate_docs(home: Path, *, threads: int | None = None) -> Path:
     from dbt.cli.main import dbtRunner
 
     _, log_path = dbt_dirs(home)
-    cli = ["--quiet", "--no-use-colors", "docs", "generate",
+    cli = ["--quiet", "--no-use-colors", "docs", "generate", "--static",
            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR),
            "--target-path", str(out), "--log-path", str(log_path)]
     with _LOCK, _environment(home, threads):

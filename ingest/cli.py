@@ -155,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="last loads, rejected files, quarantined rows, failing rules")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_status)
+
+    from .publish import add_publish_parser
+    from .trace import add_trace_parser
+
+    add_trace_parser(sub)
+    add_publish_parser(sub)
     return parser
 
 

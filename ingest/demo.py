@@ -36,9 +36,33 @@ def demo(p: Paths) -> int:
           "rules passed" + "".join(f"\n  {c.severity}: {c.rule}: {c.unexpected_count:,} - "
                                    f"{c.message}" for c in failed))
     print()
-    print_mart_summary(mart_summary(p.warehouse))
+    summary = mart_summary(p.warehouse)
+    print_mart_summary(summary)
+    from .pipeline import publish_and_document
+
+    outputs = publish_and_document(p, result)
+    pub = outputs.publish
     print(f"\nWarehouse:        {p.warehouse}")
+    if pub.published:
+        print(f"Published (BI):   {pub.path}  (DuckDB storage {pub.storage_version}, read-only)")
+        print(f"                  {p.published / 'parquet'}  (Parquet, same tables)")
+    else:
+        print(f"NOT published:    {pub.reason}")
+    if outputs.dbt_docs:
+        print(f"dbt docs:         {outputs.dbt_docs}")
+    print(f"Lineage events:   {p.home / 'lineage' / result.run_id}  ({len(outputs.lineage_events)} "
+          "OpenLineage events)")
     print(f"Archived files:   {p.archive}")
     print(f"Data-quality:     {p.docs / 'dq' / 'index.html'}  (pbk dq lists failing rules)")
     print("SQL:              ops.load_log, ops.quarantine, ops.dq_results, core.*, marts.*")
+    if pub.published and summary["lowest_absorption"]:
+        from .cli import main as pbk
+
+        low = summary["lowest_absorption"][0]
+        argv = ["trace", "mart_absorption", "--key", f"fiscal_year={low['fiscal_year']}",
+                "--key", f"work_unit_code={low['work_unit_code']}", "--key", f"month={low['month']}",
+                "--limit", "3"]
+        print("\nTrace example (an auditor's view of the lowest absorption above):")
+        print("$ pbk " + " ".join(argv))
+        pbk(argv)
     return 1 if result.blocking_failures else exit_code(result.ingest)
