@@ -30,5 +30,16 @@ test: install
 bench: install
 	$(BIN)/python scripts/bench_generate.py
 
+# The Dagster UI and daemon (nightly schedule, landing sensor, run queue), on localhost only:
+# http://127.0.0.1:$(DEV_PORT). Runtime state in PBK_HOME (default .pbk/), Dagster's own in
+# $PBK_HOME/dagster (DAGSTER_HOME; dagster.yaml with telemetry off is written first).
+DEV_PORT ?= 3000
+dev: install
+	@export PBK_HOME="$$($(BIN)/python -c 'from ingest.settings import paths; print(paths().home)')" \
+	  && export DAGSTER_HOME="$$($(BIN)/python -m orchestration.instance)" \
+	  && echo "PBK_HOME=$$PBK_HOME  DAGSTER_HOME=$$DAGSTER_HOME" \
+	  && echo "Dagster UI: http://127.0.0.1:$(DEV_PORT)" \
+	  && exec $(BIN)/dagster dev -m orchestration -h 127.0.0.1 -p $(DEV_PORT)
+
 clean:
 	rm -rf .pbk

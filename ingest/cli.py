@@ -112,6 +112,21 @@ def cmd_dq(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from orchestration.run import print_run_outcome, run_all
+
+    p = settings.paths()
+    outcome = run_all(p.home, full_refresh=args.full_refresh)
+    if args.json:
+        _print_json(outcome.as_dict())
+    else:
+        print_run_outcome(outcome, p)
+    if outcome.blocking_failures:
+        print("pbk run: blocking check(s) failed, nothing published: "
+              + ", ".join(c.label for c in outcome.blocking_failures), file=sys.stderr)
+    return outcome.exit_code
+
+
 def cmd_demo(args) -> int:
     from .demo import demo
 
@@ -128,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="generate a small sample into landing and run the pipeline")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("run", help="ingest landing, build dbt, run checks, publish (the Dagster "
+                                   "job, in-process); non-zero exit if a blocking check failed")
+    p.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("generate", help="write deterministic synthetic extracts (one file per kind)")
     p.add_argument("--scale", type=float, required=True, help="scale factor; 1 = one national year")

@@ -9,9 +9,8 @@ DEMO_DIRTY_FRACTION = 0.01
 
 
 def demo(p: Paths) -> int:
-    from .cli import _print_generated, print_ingest_table
+    from .cli import _print_generated
     from .generate import generate
-    from .loader import exit_code, ingest_landing
 
     p.ensure()
     print(f"PBK_HOME = {p.home}\n")
@@ -23,39 +22,28 @@ def demo(p: Paths) -> int:
         (sample / info["file"]).replace(p.landing / info["file"])
     _print_generated(p.landing, manifest, notes_dir=sample)
     print()
-    from .pipeline import run_pipeline
-    from .summary import mart_summary, print_mart_summary
+    # the same Dagster job `pbk run` and the nightly schedule run, executed in-process
+    from orchestration.run import print_run_outcome, run_all
 
-    result = run_pipeline(p)
-    print("Ingest (landing -> raw.*, quarantine -> ops.quarantine):")
-    print_ingest_table(result.ingest)
-    counts = result.build.summary()
-    print(f"\ndbt build: {', '.join(f'{n} {k}' for k, n in sorted(counts.items()))}")
-    failed = [c for c in result.mart_checks if not c.success]
-    print(f"Mart checks (GX): {len(result.mart_checks) - len(failed)} of {len(result.mart_checks)} "
-          "rules passed" + "".join(f"\n  {c.severity}: {c.rule}: {c.unexpected_count:,} - "
-                                   f"{c.message}" for c in failed))
-    print()
-    summary = mart_summary(p.warehouse)
-    print_mart_summary(summary)
-    from .pipeline import publish_and_document
+    from .publish import current_version_dir
+    from .summary import mart_summary
 
-    outputs = publish_and_document(p, result)
-    pub = outputs.publish
-    print(f"\nWarehouse:        {p.warehouse}")
-    if pub.published:
-        print(f"Published (BI):   {pub.path}  (DuckDB storage {pub.storage_version}, read-only)")
-        print(f"                  {p.published / 'parquet'}  (Parquet, same tables)")
+    outcome = run_all(p.home)
+    print_run_outcome(outcome, p)
+    published = outcome.assets.get("published/pbk") == "materialized"
+    print(f"\nWarehouse (one writer):  {p.warehouse}")
+    if published:
+        print(f"Published for BI tools:  {p.published / 'pbk.duckdb'}  (read-only, DuckDB storage "
+              f"v1.0.0)\n                         {p.published / 'parquet'}  (Parquet, same tables)"
+              f"\n                         version {current_version_dir(p.home).name}")
     else:
-        print(f"NOT published:    {pub.reason}")
-    if outputs.dbt_docs:
-        print(f"dbt docs:         {outputs.dbt_docs}")
-    print(f"Lineage events:   {p.home / 'lineage' / result.run_id}  ({len(outputs.lineage_events)} "
-          "OpenLineage events)")
-    print(f"Archived files:   {p.archive}")
-    print(f"Data-quality:     {p.docs / 'dq' / 'index.html'}  (pbk dq lists failing rules)")
-    print("SQL:              ops.load_log, ops.quarantine, ops.dq_results, core.*, marts.*")
-    if pub.published and summary["lowest_absorption"]:
+        print("NOT published: a blocking check failed (see above); the previous version stays.")
+    print(f"dbt docs (offline):      {p.docs / 'dbt' / 'static_index.html'}")
+    print(f"Data Docs (offline):     {p.docs / 'dq' / 'index.html'}   (pbk dq lists failing rules)")
+    print(f"Lineage events:          {p.home / 'lineage' / outcome.run_id}")
+    print(f"Archived source files:   {p.archive}")
+    summary = mart_summary(p.warehouse) if p.warehouse.exists() else {"lowest_absorption": []}
+    if published and summary["lowest_absorption"]:
         from .cli import main as pbk
 
         low = summary["lowest_absorption"][0]
@@ -65,4 +53,4 @@ def demo(p: Paths) -> int:
         print("\nTrace example (an auditor's view of the lowest absorption above):")
         print("$ pbk " + " ".join(argv))
         pbk(argv)
-    return 1 if result.blocking_failures else exit_code(result.ingest)
+    return outcome.exit_code

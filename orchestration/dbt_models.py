@@ -1,0 +1,230 @@
+"""The dbt project (dbt_project/) as Dagster assets through dagster-dbt.
+
+Every seed and model is an asset keyed by its schema and name (``staging/stg_budget``,
+``core/fact_realization``, ``marts/mart_absorption``) in the group of its schema; the dbt sources
+``raw.<kind>`` are the ingest assets ``raw/<kind>``, so the graph runs from landing to the marts.
+dbt data tests are asset checks (error severity = blocking: dbt skips what is downstream of a
+failing test, and the step fails). Reconciliation tests that read several nodes are attached to
+the most downstream model they read.
+
+Nothing is written into the repository: the manifest Dagster loads is parsed into
+``$PBK_HOME/dagster/dbt/manifest`` (again only when the dbt project changed) and runs use
+``$PBK_HOME/dagster/dbt/run`` as their target and log path.
+"""
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, Mapping
+
+from dagster import (AssetExecutionContext, AssetKey, AssetSpec, Config, Failure, FreshnessPolicy,
+                     MetadataValue)
+from dagster_dbt import (DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource,
+                         DbtProject, dbt_assets)
+
+from ingest.build import PROJECT_DIR, PROFILES_DIR, ensure_raw_tables, project_fingerprint
+from ingest.settings import Paths
+
+from .instance import WAREHOUSE_POOL
+from .resources import WarehouseResource, retry_if_transient
+
+DBT_OP_NAME = "pbk_dbt_models"
+SCHEMA_GROUPS = {"staging": "staging", "core": "core", "marts": "marts"}
+# The marts are rebuilt every night: a mart older than 26 hours missed a night (warn); older than
+# 50 hours it missed two (fail).
+MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=50),
+                                             warn_window=dt.timedelta(hours=26))
+
+
+def dbt_dir(p: Paths) -> Path:
+    return p.dagster_home / "dbt"
+
+
+def dbt_project_for(p: Paths) -> DbtProject:
+    return DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROFILES_DIR,
+                      target_path=dbt_dir(p) / "manifest")
+
+
+def dbt_executable() -> str:
+    """The `dbt` beside this Python (the venv's), else the one on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_cli(project: DbtProject) -> DbtCliResource:
+    return DbtCliResource(project_dir=project, profiles_dir=str(PROFILES_DIR),
+                          dbt_executable=dbt_executable())
+
+
+def dbt_environment(p: Paths) -> None:
+    """What the profile (dbt_project/profiles.yml) reads; dbt runs in dbt_project/, so PBK_HOME
+    must be absolute. Telemetry off."""
+    os.environ["PBK_HOME"] = str(p.home)
+    os.environ.setdefault("PBK_DBT_THREADS", str(min(os.cpu_count() or 1, 4)))
+    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    os.environ["DO_NOT_TRACK"] = "1"
+
+
+def prepare_manifest(p: Paths, project: DbtProject) -> dict:
+    """`dbt parse` into $PBK_HOME/dagster/dbt/manifest when the manifest is missing or the dbt
+    project changed since it was parsed (works offline); returns the manifest, with the
+    multi-parent singular tests attached to a model (see attach_singular_tests)."""
+    stamp = project.manifest_path.parent / "pbk_fingerprint.txt"
+    fingerprint = project_fingerprint()
+    fresh = (project.manifest_path.exists() and stamp.exists()
+             and stamp.read_text().strip() == fingerprint)
+    if not fresh:
+        dbt_environment(p)
+        project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.manifest_path.parent).wait()
+        stamp.write_text(fingerprint)
+    manifest = json.loads(project.manifest_path.read_text())
+    attach_singular_tests(manifest)
+    return manifest
+
+
+def attach_singular_tests(manifest: dict) -> None:
+    """A singular test reading several nodes (the reconciliation tests read raw sources and a
+    model) becomes an asset check of the most downstream model among them, by setting what
+    dagster-dbt looks for (meta.dagster.ref) in the loaded manifest. The same could be declared in
+    dbt_project/tests/reconciliation/_reconciliation.yml (config: meta: dagster: ref: ...).
+    `-- depends_on:` hints (ordering only) are not what a test checks: the models its SQL reads
+    are preferred."""
+    nodes = manifest["nodes"]
+    parents = manifest.get("parent_map", {})
+    depth_cache: dict[str, int] = {}
+
+    def depth(uid: str) -> int:
+        if uid not in depth_cache:
+            depth_cache[uid] = 0
+            depth_cache[uid] = 1 + max((depth(u) for u in parents.get(uid, [])), default=-1)
+        return depth_cache[uid]
+
+    for uid, node in nodes.items():
+        if node.get("resource_type") != "test" or node.get("attached_node"):
+            continue
+        meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
+        if meta.get("dagster", {}).get("ref"):
+            continue
+        upstream = [u for u in node.get("depends_on", {}).get("nodes", [])
+                    if u in nodes and nodes[u]["resource_type"] in ("model", "seed", "snapshot")]
+        if len(node.get("depends_on", {}).get("nodes", [])) < 2 or not upstream:
+            continue
+        # prefer what the SQL reads over `-- depends_on:` ordering hints
+        code = "\n".join(line for line in (node.get("raw_code") or "").splitlines()
+                          if not line.lstrip().startswith("--"))
+        read = [u for u in upstream if re.search(
+            r"ref\(\s*['\"]" + re.escape(nodes[u]["name"]) + r"['\"]", code)]
+        target = nodes[max(read or upstream, key=depth)]
+        ref = {"dagster": {"ref": {"name": target["name"]}}}
+        node.setdefault("config", {}).setdefault("meta", {}).update(ref)
+        node.setdefault("meta", {}).update(ref)
+
+
+class PbkDbtTranslator(DagsterDbtTranslator):
+    """Keys by schema (the warehouse's layers), groups by layer, freshness on the marts."""
+
+    def __init__(self):
+        super().__init__(DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    def get_asset_key(self, props: Mapping[str, Any]) -> AssetKey:
+        if props["resource_type"] == "source":
+            return AssetKey([props["source_name"], props["name"]])  # raw/<kind>: the ingest assets
+        return AssetKey([props.get("schema") or "core", props["name"]])
+
+    def get_group_name(self, props: Mapping[str, Any]) -> str | None:
+        if props["resource_type"] == "seed":
+            return "core"  # the regulation-versioned rule seeds live in core.rule_*
+        return SCHEMA_GROUPS.get(props.get("schema"), "core")
+
+    def get_description(self, props: Mapping[str, Any]) -> str:
+        text = (props.get("description") or "").strip()
+        if props["resource_type"] == "seed":
+            prefix = "Rule seed (dbt_project/seeds): "
+        else:
+            prefix = f"dbt {props.get('config', {}).get('materialized', 'model')} "
+            prefix += f"{props.get('schema')}.{props['name']}: "
+        return prefix + (text or "see dbt_project/" + str(props.get("original_file_path", "")))
+
+    def get_asset_spec(self, manifest, unique_id, project) -> AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if spec.group_name == "marts" and spec.freshness_policy is None:
+            spec = spec.replace_attributes(freshness_policy=MART_FRESHNESS)
+        return spec
+
+
+class DbtBuildConfig(Config):
+    full_refresh: bool = False
+    """Rebuild the incremental models (stg_budget, fact_budget, fact_realization) from scratch."""
+
+
+def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
+    run_target = dbt_dir(p) / "run"
+
+    @dbt_assets(manifest=manifest, project=project, dagster_dbt_translator=PbkDbtTranslator(),
+                name=DBT_OP_NAME, pool=WAREHOUSE_POOL,
+                op_tags={"kind": "dbt"})
+    def pbk_dbt_models(context: AssetExecutionContext, config: DbtBuildConfig,
+                       dbt: DbtCliResource, warehouse: WarehouseResource):
+        """`dbt build` of the selected models and seeds with their data tests (unit tests are for
+        the test suite, not the nightly run)."""
+        wp = warehouse.paths
+        dbt_environment(wp)
+        ensure_raw_tables(wp.home)
+        args = ["build", "--exclude-resource-type", "unit_test"]
+        if config.full_refresh:
+            args.append("--full-refresh")
+        run_target.mkdir(parents=True, exist_ok=True)
+        try:
+            invocation = dbt.cli(args, context=context, target_path=run_target,
+                                 raise_on_error=False)
+            yield from invocation.stream()
+            ok = invocation.is_successful()
+        finally:
+            _release_dbt_connections()
+        if ok:
+            return
+        failures = _failed_nodes(invocation)
+        error = invocation.get_error()
+        text = "; ".join([str(error or "")] + [f"{f['node']}: {f['message']}" for f in failures])
+        # a failed build may leave some tables newer than others: the next `build_warehouse(
+        # changed_only=True)` must rebuild everything
+        _forget_last_build(wp)
+        exc = Failure(
+            description="dbt build failed: " + (", ".join(
+                f"{f['status']} {f['node']}" for f in failures[:10]) or str(error)),
+            metadata={"failed_nodes": MetadataValue.json(failures),
+                      "dbt_logs": MetadataValue.path(str(run_target / "dbt.log"))})
+        retry_if_transient(context, RuntimeError(text))
+        raise exc
+
+    return pbk_dbt_models
+
+
+def _failed_nodes(invocation) -> list[dict]:
+    try:
+        results = invocation.get_artifact("run_results.json").get("results", [])
+    except Exception:
+        return []
+    return [{"node": r.get("unique_id"), "status": r.get("status"),
+             "message": (r.get("message") or "").strip()[:500]}
+            for r in results if r.get("status") in ("error", "fail", "runtime error")]
+
+
+def _release_dbt_connections() -> None:
+    from ingest.build import _release_connections
+
+    _release_connections()
+
+
+def _forget_last_build(p: Paths) -> None:
+    from ingest.build import _state_file
+
+    try:
+        _state_file(p.home).unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,198 @@
+"""`pbk run`: the whole Dagster job, executed in-process on the instance of $PBK_HOME/dagster (so the
+run shows in the UI too), with the outcome a command line needs.
+
+    outcome = run_all(home)
+    print_run_outcome(outcome)     # the ingest table, dbt and GX results, the mart summary
+    sys.exit(outcome.exit_code)
+
+A second run_all (or a run the daemon launches) while one is writing waits for it: the warehouse
+resource holds $PBK_HOME/warehouse.lock for the whole run.
+"""
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.contracts import KINDS
+from ingest.loader import EXIT_OK, EXIT_REJECTED, FileResult
+from ingest.settings import Paths, paths
+
+from .automation import NIGHTLY_JOB
+from .dbt_models import DBT_OP_NAME
+from .ingest_assets import file_results_from_metadata, ingest_key
+from .instance import instance_for
+
+
+@dataclass
+class FailedCheck:
+    asset: str                 # e.g. "marts/mart_absorption"
+    name: str                  # e.g. "gx_unit_absorption_in_range" or a dbt test name
+    severity: str              # "error" (blocking) or "warn"
+    blocking: bool
+    message: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.asset}:{self.name}"
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    success: bool                                   # the run succeeded, no blocking check failed
+    failed_checks: list[FailedCheck] = field(default_factory=list)
+    ingest: dict[str, list[FileResult]] = field(default_factory=dict)   # kind -> files
+    assets: dict[str, str] = field(default_factory=dict)   # asset -> materialized/skipped/failed
+    checks_total: int = 0
+    checks_by_source: dict[str, dict[str, int]] = field(default_factory=dict)  # dbt/gx -> counts
+    errors: list[str] = field(default_factory=list)        # failed steps and their messages
+    home: Path | None = None
+
+    @property
+    def blocking_failures(self) -> list[FailedCheck]:
+        return [c for c in self.failed_checks if c.blocking]
+
+    @property
+    def files(self) -> list[FileResult]:
+        return [r for kind in KINDS for r in self.ingest.get(kind, [])]
+
+    def as_dict(self) -> dict:
+        """One JSON document (`pbk run --json`)."""
+        return {
+            "run_id": self.run_id,
+            "success": self.success,
+            "exit_code": self.exit_code,
+            "blocking_failures": [c.__dict__ for c in self.blocking_failures],
+            "failed_checks": [c.__dict__ for c in self.failed_checks],
+            "checks": {"total": self.checks_total, **self.checks_by_source},
+            "ingest": {kind: [r.as_dict() for r in files] for kind, files in self.ingest.items()},
+            "assets": self.assets,
+            "errors": self.errors,
+        }
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a blocking check failed or the run failed (nothing downstream was built); else
+        2 when a file was rejected whole (as `pbk ingest`); else 0."""
+        if not self.success:
+            return 1
+        return EXIT_REJECTED if any(r.status == "rejected" for r in self.files) else EXIT_OK
+
+
+def run_all(home: Path | str | None = None, full_refresh: bool = False,
+            tags: dict | None = None, quiet: bool = True) -> RunOutcome:
+    """Execute the job `pbk_nightly` (the whole graph) in-process; never raises for a failing
+    step or check: the outcome says what happened. quiet keeps the console for the summary:
+    Dagster's event log and dbt's output go to the instance (the UI shows them) and to
+    $PBK_HOME/dagster/last_run.log instead of the terminal."""
+    from .definitions import build_definitions
+
+    p = paths(home)
+    defs = build_definitions(p.home)
+    job = defs.resolve_job_def(NIGHTLY_JOB)
+    run_config: dict = {"ops": {DBT_OP_NAME: {"config": {"full_refresh": bool(full_refresh)}}}}
+    if quiet:
+        run_config["loggers"] = {"console": {"config": {"log_level": "CRITICAL"}}}
+    with instance_for(p) as instance, _quiet_output(p, quiet):
+        result = job.execute_in_process(run_config=run_config, instance=instance,
+                                        raise_on_error=False,
+                                        tags={"pbk/started_by": "pbk run", **(tags or {})})
+        return outcome_of(result, job, p)
+
+
+@contextlib.contextmanager
+def _quiet_output(p: Paths, quiet: bool):
+    if not quiet:
+        yield
+        return
+    log = p.dagster_home / "last_run.log"
+    with open(log, "w") as fh, contextlib.redirect_stdout(fh):
+        yield
+
+
+def outcome_of(result, job, p: Paths) -> RunOutcome:
+    from dagster import AssetCheckSeverity
+
+    outcome = RunOutcome(run_id=result.run_id, success=False, home=p.home)
+    materialized = {}
+    for event in result.get_asset_materialization_events():
+        mat = event.materialization
+        materialized[mat.asset_key] = mat
+    failed_steps = result.get_failed_step_keys()
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        text = error.message.strip() if error else "failed"
+        user = event.step_failure_data.user_failure_data
+        if user and user.description:
+            text = user.description
+        lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+        outcome.errors.append(f"{event.step_key}: {' '.join(lines[:6])}")
+    asset_layer = job.asset_layer
+    for key in sorted(asset_layer.executable_asset_keys, key=lambda k: k.path):
+        if key in materialized:
+            status = "materialized"
+        else:
+            step = str(asset_layer.get_op_output_handle(key).node_handle)
+            status = "failed" if step in failed_steps else "skipped"
+        outcome.assets[key.to_user_string()] = status
+    # ingest results, per kind, from the materialisations' metadata
+    for kind in KINDS:
+        mat = materialized.get(ingest_key(kind))
+        if mat is not None and "files" in mat.metadata:
+            outcome.ingest[kind] = file_results_from_metadata(mat.metadata["files"].value)
+    evaluations = result.get_asset_check_evaluations()
+    outcome.checks_total = len(evaluations)
+    for ev in evaluations:
+        source = "gx" if ev.check_name.startswith("gx_") or ev.check_name == "batch_accepted" \
+            else "dbt"
+        counts = outcome.checks_by_source.setdefault(source, {"passed": 0, "failed": 0})
+        counts["passed" if ev.passed else "failed"] += 1
+        if ev.passed:
+            continue
+        meta = ev.metadata or {}
+        message = ev.description or ""
+        if not message and "rule" in meta:
+            message = str(meta["rule"].value)
+        severity = "error" if ev.severity == AssetCheckSeverity.ERROR else "warn"
+        outcome.failed_checks.append(FailedCheck(
+            asset=ev.asset_key.to_user_string(), name=ev.check_name, severity=severity,
+            blocking=bool(ev.blocking) and severity == "error", message=message))
+    outcome.success = bool(result.success) and not outcome.blocking_failures
+    return outcome
+
+
+def print_run_outcome(outcome: RunOutcome, p: Paths | None = None) -> None:
+    """What `pbk demo` prints after its run: ingest table, dbt and GX results, the mart summary;
+    then the failing checks, blocking first."""
+    from ingest.cli import print_ingest_table
+    from ingest.summary import mart_summary, print_mart_summary
+
+    if p is None:
+        p = Paths(outcome.home) if outcome.home else paths()
+    print(f"Dagster run {outcome.run_id} ({'succeeded' if outcome.success else 'FAILED'})\n")
+    print("Ingest (landing -> raw.*, quarantine -> ops.quarantine):")
+    print_ingest_table(outcome.files)
+    built = [a for a, s in outcome.assets.items() if s == "materialized"]
+    not_built = [a for a, s in outcome.assets.items() if s != "materialized"]
+    dbt = outcome.checks_by_source.get("dbt", {"passed": 0, "failed": 0})
+    gx = outcome.checks_by_source.get("gx", {"passed": 0, "failed": 0})
+    print(f"\nAssets: {len(built)} materialized" + (f", {len(not_built)} not built" if not_built
+                                                    else ""))
+    print(f"dbt tests: {dbt['passed']} passed, {dbt['failed']} failed")
+    print(f"GX rules (batches and marts): {gx['passed']} passed, {gx['failed']} failed")
+    blocking = outcome.blocking_failures
+    others = [c for c in outcome.failed_checks if not c.blocking]
+    for c in blocking:
+        print(f"  BLOCKING {c.label}: {c.message}")
+    for c in others:
+        print(f"  {c.severity}: {c.label}: {c.message}")
+    for e in outcome.errors:
+        print(f"  step failed: {e}")
+    if not_built and blocking:
+        print(f"  not built because of the failures above: {', '.join(not_built[:8])}"
+              + (" ..." if len(not_built) > 8 else ""))
+    print()
+    if p.warehouse.exists():
+        try:
+            print_mart_summary(mart_summary(p.warehouse))
+        except Exception as exc:  # marts missing after a failed first build
+            print(f"(no mart summary: {exc})")

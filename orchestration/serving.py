@@ -1,0 +1,44 @@
+"""The publish asset: after every mart and every blocking check, a read-only copy of core and marts
+for BI tools ($PBK_HOME/published, swapped in atomically), the dbt docs site, and the run's
+OpenLineage events."""
+
+from dagster import (AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue,
+                     asset)
+
+from .instance import WAREHOUSE_POOL
+from .quality import DQ_REPORT_KEY, RULE_SEEDS, mart_keys
+from .resources import WarehouseResource
+
+PUBLISHED_KEY = AssetKey(["published", "pbk"])
+
+
+def make_published():
+    @asset(key=PUBLISHED_KEY, deps=[*mart_keys(), *RULE_SEEDS, DQ_REPORT_KEY],
+           group_name="serving", pool=WAREHOUSE_POOL, kinds={"duckdb", "parquet"},
+           description="Read-only copy of core and marts (DuckDB storage v1.0.0 + Parquet) in "
+                       "$PBK_HOME/published, swapped in atomically once every blocking check "
+                       "passed; also refreshes the dbt docs site and writes OpenLineage events.")
+    def published(context: AssetExecutionContext, warehouse: WarehouseResource):
+        from ingest.build import generate_docs
+        from ingest.lineage import checks_from_dq_results, emit_pipeline_events
+        from ingest.publish import publish
+
+        home = warehouse.paths.home
+        run_id = context.run.run_id
+        # gated on this run's mart checks (recorded under the Dagster run id); Dagster's dbt
+        # results live under $PBK_HOME/dagster/dbt/run, not $PBK_HOME/dbt/target
+        result = publish(home, run_id=run_id, check_dbt=False)
+        checks = checks_from_dq_results(home, run_id)
+        if not result.published:
+            emit_pipeline_events(home, run_id, checks=checks, publish_result=result,
+                                 include_dbt=False, error=result.reason)
+            raise Failure(description=result.reason, allow_retries=False)
+        docs = generate_docs(home)
+        events = emit_pipeline_events(home, run_id, checks=checks, publish_result=result,
+                                      include_dbt=False)
+        return MaterializeResult(metadata={
+            "version": result.version, "path": MetadataValue.path(str(result.path)),
+            "tables": MetadataValue.json(result.tables), "dbt_docs": MetadataValue.path(str(docs)),
+            "lineage_events": len(events)})
+
+    return published
