@@ -1,5 +1,7 @@
 """The nightly steps as plain functions: ingest landing, build the warehouse with dbt, validate the
-marts with GX. The Dagster job (orchestration/) runs the same steps as assets and checks."""
+marts with GX. `pbk run`, `pbk demo` and the schedule use the Dagster job (orchestration/), which
+runs the same steps as assets and checks; these functions serve tests and scripts that need a built
+warehouse without Dagster (then `ingest.publish.publish(home, result.run_id)` publishes it)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -66,23 +68,3 @@ def run_pipeline(p: Paths, full_refresh: bool = False) -> PipelineResult:
     checks = check_marts(p, run_id)
     return PipelineResult(run_id, files, build, checks)
 
-
-@dataclass
-class Outputs:
-    publish: object               # ingest.publish.PublishResult
-    dbt_docs: object              # path of the dbt docs site, or None
-    lineage_events: list
-
-
-def publish_and_document(p: Paths, result: PipelineResult, started_at=None) -> Outputs:
-    """After the checks: publish for BI tools (refused when a blocking check failed), the dbt docs
-    site, and the run's OpenLineage events."""
-    from .build import generate_docs
-    from .lineage import emit_pipeline_events
-    from .publish import publish
-
-    published = publish(p.home, result.run_id, blocking_failures=result.blocking_failures)
-    docs = generate_docs(p.home) if published.published else None
-    events = emit_pipeline_events(p.home, result.run_id, pipeline_result=result,
-                                  publish_result=published, started_at=started_at)
-    return Outputs(published, docs, events)
