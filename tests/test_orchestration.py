@@ -495,3 +495,35 @@ def test_kind_sniffed_from_headers_of_every_format(tmp_path):
     assert sniff_kind(tmp_path / "sbm.parquet") == ("cost_standard", True)
     assert sniff_kind(tmp_path / "notes.txt") == (None, False)
     assert sniff_kind(tmp_path / "half.csv") == ("budget_plan", False)
+
+
+def test_rejected_batch_never_reaches_the_marts(home, first_run, tmp_path):
+    """A crafted bad batch (most rows break a quarantine rule, so the batch gate rejects it whole)
+    fails its ingest check; the marts built in the same run are not built from it."""
+    from ingest.contracts import CONTRACTS
+    from orchestration.run import run_all
+
+    bad = tmp_path / "home"
+    shutil.copytree(home, bad, ignore=shutil.ignore_patterns("archive", "storage", "logs",
+                                                             "warehouse.lock", "schedules"))
+    before = _query(bad, "SELECT count(*), sum(realized_cumulative) FROM marts.mart_absorption")
+    unit = _query(bad, "SELECT min(work_unit_code) FROM core.fact_budget")[0][0]
+    cols = CONTRACTS["realization"].column_names
+    with open(bad / "landing" / "realization_bad.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        for i in range(10):   # every SP2D dated next year: 100% quarantined, batch rejected
+            w.writerow({"fiscal_year": 2025, "transaction_date": "2026-02-01",
+                        "document_no": f"BAD-{i}", "work_unit_code": unit,
+                        "program_code": "019.01.WA", "activity_code": "4209",
+                        "output_code": "EBA.994", "account_code": "521211", "funding_source": "RM",
+                        "amount": "1000000000", "description": "crafted"})
+    outcome = run_all(bad)
+    [file] = outcome.ingest["realization"]
+    assert (file.status, file.rows_loaded) == ("rejected", 0)
+    assert "quarantine_share" in file.reason
+    assert "raw/realization:batch_accepted" in {c.label for c in outcome.failed_checks}
+    assert _query(bad, "SELECT count(*) FROM raw.realization WHERE _source_file = "
+                       "'realization_bad.csv'") == [(0,)]
+    assert _query(bad, "SELECT count(*), sum(realized_cumulative) FROM marts.mart_absorption") \
+        == before
