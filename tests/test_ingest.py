@@ -445,5 +445,5 @@ def test_cli_json_and_exit_codes(home, tmp_path):
 def test_help_lists_commands():
     out = subprocess.run([sys.executable, "-m", "ingest.cli", "--help"], capture_output=True,
                          text=True, cwd=REPO)
-    for command in ("demo", "generate", "ingest", "status"):
+    for command in ("demo", "run", "generate", "ingest", "status", "dq", "trace", "publish"):
         assert f"    {command} " in out.stdout
