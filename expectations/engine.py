@@ -7,6 +7,7 @@ rules see the distinct key combinations of the batch (see rules.py), handed to G
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -28,12 +29,26 @@ SAKIP_WEIGHT_SEEDS = (REPO / "dbt_project" / "seeds" / "rules" / "rule_sakip_com
 DATASOURCE = "pbk"
 SAMPLE_SIZE = 5
 
+def suite_fingerprint(expectations: list) -> str:
+    """A digest of the expectations (type, kwargs, meta), to tell whether the stored suite is
+    still the one the code defines."""
+    doc = [{"type": e.expectation_type, "kwargs": e.configuration.kwargs, "meta": e.meta}
+           for e in expectations]
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class DQContext:
-    """The GX file context under $PBK_HOME/docs/dq/gx, configured from the committed file."""
+    """The GX file context under $PBK_HOME/docs/dq/gx, configured from the committed file.
+
+    The committed file declares the datasource and one dataframe asset per suite, so a run never
+    rewrites it. Suites, validation definitions and checkpoints are stored once and re-stored only
+    when a suite's expectations change (a fingerprint in the suite's meta): re-saving all of them in
+    every process cost about a second per night.
+    """
 
     def __init__(self, docs_dir: Path):
         self.root = docs_dir / "dq"
@@ -44,35 +59,63 @@ class DQContext:
         if not target.exists() or target.read_bytes() != committed.read_bytes():
             shutil.copyfile(committed, target)
         self.context = gx.get_context(mode="file", project_root_dir=str(self.root))
-        self.datasource = self.context.data_sources.add_or_update_pandas(DATASOURCE)
-        self._checkpoints: dict[str, object] = {}
+        try:
+            self.datasource = self.context.data_sources.get(DATASOURCE)
+        except (KeyError, LookupError, ValueError, gx.exceptions.DataContextError):
+            self.datasource = self.context.data_sources.add_or_update_pandas(DATASOURCE)
+        self._checkpoints: dict[str, tuple] = {}
 
     @property
     def site_index(self) -> Path:
         return self.root / "site" / "index.html"
 
-    def checkpoint(self, suite_name: str, expectations: list) -> object:
-        """A stored suite + validation definition + checkpoint for one frame shape (no actions:
-        Data Docs are rebuilt once per run, not per batch)."""
-        if suite_name in self._checkpoints:
-            return self._checkpoints[suite_name]
-        suite = gx.ExpectationSuite(name=suite_name, expectations=expectations)
-        suite = self.context.suites.add_or_update(suite)
+    def _batch_definition(self, suite_name: str):
+        """The suite's whole-frame batch definition: declared in the committed configuration;
+        added (which rewrites the file) only for a suite the configuration does not list."""
         try:
             asset = self.datasource.get_asset(suite_name)
         except LookupError:
             asset = self.datasource.add_dataframe_asset(suite_name)
         try:
-            batch_def = asset.get_batch_definition("frame")
+            return asset.get_batch_definition("frame")
         except (KeyError, LookupError, ValueError):
-            batch_def = asset.add_batch_definition_whole_dataframe("frame")
-        vd = self.context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=suite_name, data=batch_def, suite=suite))
-        cp = self.context.checkpoints.add_or_update(
-            gx.Checkpoint(name=suite_name, validation_definitions=[vd], actions=[],
-                          result_format={"result_format": "BASIC"}))
-        self._checkpoints[suite_name] = (cp, batch_def, suite)
+            return asset.add_batch_definition_whole_dataframe("frame")
+
+    def checkpoint(self, suite_name: str, expectations: list) -> tuple:
+        """(checkpoint, batch definition, suite) for one frame shape. Checkpoints have no actions:
+        Data Docs are rebuilt once per run, not per batch."""
+        if suite_name in self._checkpoints:
+            return self._checkpoints[suite_name]
+        batch_def = self._batch_definition(suite_name)
+        fingerprint = suite_fingerprint(expectations)
+        stored = self._stored_checkpoint(suite_name, fingerprint, batch_def)
+        if stored is None:
+            suite = gx.ExpectationSuite(name=suite_name, expectations=expectations,
+                                        meta={"fingerprint": fingerprint})
+            suite = self.context.suites.add_or_update(suite)
+            vd = self.context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=suite_name, data=batch_def, suite=suite))
+            cp = self.context.checkpoints.add_or_update(
+                gx.Checkpoint(name=suite_name, validation_definitions=[vd], actions=[],
+                              result_format={"result_format": "BASIC"}))
+            stored = (cp, suite)
+        self._checkpoints[suite_name] = (stored[0], batch_def, stored[1])
         return self._checkpoints[suite_name]
+
+    def _stored_checkpoint(self, suite_name: str, fingerprint: str, batch_def) -> tuple | None:
+        """The stored checkpoint and suite when they already validate exactly these expectations
+        on this batch definition, else None."""
+        try:
+            cp = self.context.checkpoints.get(suite_name)
+        except gx.exceptions.DataContextError:
+            return None
+        if len(cp.validation_definitions) != 1 or cp.actions:
+            return None
+        vd = cp.validation_definitions[0]
+        if (vd.suite.meta.get("fingerprint") != fingerprint or vd.suite.name != suite_name
+                or vd.data.id != batch_def.id):
+            return None
+        return cp, vd.suite
 
     def build_docs(self) -> Path:
         self.context.build_data_docs()
@@ -240,10 +283,12 @@ def _load_sakip_weights(con) -> None:
         f"FROM read_csv('{sub}', header = true, all_varchar = true)")
 
 
-def _batch_rules(con, kind, table, accepted, rows_read, scope, cfg) -> tuple[dict, str | None]:
-    """Batch-to-batch rules, as extra rows of the same frame (their own columns)."""
+def _batch_rules(con, kind, table, accepted, rows_read, scope, cfg) -> tuple[dict, str, dict]:
+    """Batch-to-batch rules, as extra rows of the same frame (their own columns). Returns the
+    expectations, the frame SQL and, per label, the message naming this batch's figures (the stored
+    suite's meta stays the same from batch to batch)."""
     E = gx.expectations
-    expectations, selects = {}, []
+    expectations, selects, batch_messages = {}, [], {}
     previous = con.execute(
         "SELECT rows_read FROM ops.load_log WHERE kind = ? AND scope = ? AND status = 'loaded' "
         "ORDER BY finished_at DESC LIMIT 1", [kind, scope]).fetchone()
@@ -255,8 +300,10 @@ def _batch_rules(con, kind, table, accepted, rows_read, scope, cfg) -> tuple[dic
     exp = E.ExpectColumnValuesToBeBetween(column="b_row_drop_share", max_value=cfg.max_row_count_drop)
     exp.meta = {"label": "row_count_drop", "severity": "warn", "column": "rows_read",
                 "message": f"batch has over {cfg.max_row_count_drop:.0%} fewer rows than the "
-                           f"previous batch of {kind} for fiscal year(s) {scope}",
+                           f"previous batch of {kind} for the same fiscal year(s)",
                 "report_columns": ["b_rows_read", "b_previous_rows"]}
+    batch_messages["row_count_drop"] = (f"batch has over {cfg.max_row_count_drop:.0%} fewer rows than the "
+                         f"previous batch of {kind} for fiscal year(s) {scope}")
     expectations["row_count_drop"] = exp
     if kind == "realization":
         # earlier loads matter only when raw holds realization of these units already
@@ -275,7 +322,8 @@ def _batch_rules(con, kind, table, accepted, rows_read, scope, cfg) -> tuple[dic
                                   if cfg.realization_over_pagu_tolerance else ""),
                     "report_columns": ["u_fiscal_year", "u_work_unit_code", "u_realized", "u_pagu"]}
         expectations["realization_within_pagu"] = exp
-    return expectations, " UNION ALL BY NAME ".join(f"(SELECT * FROM ({q}))" for q in selects)
+    return (expectations, " UNION ALL BY NAME ".join(f"(SELECT * FROM ({q}))" for q in selects),
+            batch_messages)
 
 
 def _over_pagu_sql(table, accepted, cfg, has_earlier: bool) -> str:
@@ -302,11 +350,10 @@ def _over_pagu_sql(table, accepted, cfg, has_earlier: bool) -> str:
         lines AS (  -- the latest load of each budget line
             SELECT {budget_key}, arg_max(amount, (_ingested_at, _load_id, _source_row)) AS amount
             FROM raw.budget SEMI JOIN batch USING (fiscal_year, work_unit_code) GROUP BY ALL),
-        current AS (
-            SELECT fiscal_year, work_unit_code, sum(amount) AS pagu FROM lines
-            WHERE (fiscal_year, work_unit_code, revision_no) IN (
-                SELECT fiscal_year, work_unit_code, max(revision_no) FROM lines GROUP BY ALL)
-            GROUP BY ALL)
+        current AS (  -- the pagu of the unit's highest revision (one pass over the lines)
+            SELECT fiscal_year, work_unit_code, arg_max(pagu, revision_no) AS pagu FROM (
+                SELECT fiscal_year, work_unit_code, revision_no, sum(amount) AS pagu FROM lines
+                GROUP BY ALL) GROUP BY ALL)
         SELECT b.fiscal_year AS u_fiscal_year, b.work_unit_code AS u_work_unit_code,
                (b.amount + coalesce(e.amount, 0))::DOUBLE AS u_realized, c.pagu::DOUBLE AS u_pagu,
                c.pagu::DOUBLE * (1 + {cfg.realization_over_pagu_tolerance}) AS u_pagu_limit
@@ -321,15 +368,18 @@ def batch_rules(con, dq: DQContext, kind: str, table: str, accepted: str, load_i
     quarantine-share gate (reject), row count against the previous batch (warn), realization
     against pagu per unit (warn). One frame: each rule has its own columns."""
     cfg = cfg or load_config()
-    expectations, sql = _batch_rules(con, kind, table, accepted, rows_read, scope, cfg)
+    expectations, sql, batch_messages = _batch_rules(con, kind, table, accepted, rows_read, scope,
+                                                     cfg)
     share = rows_quarantined / rows_read if rows_read else 0.0
     exp = gx.expectations.ExpectColumnValuesToBeBetween(
         column="g_quarantined_share", min_value=0, max_value=cfg.max_quarantine_share)
     exp.meta = {"label": "quarantine_share", "severity": "reject", "column": "*",
-                "message": f"{rows_quarantined:,} of {rows_read:,} rows ({share:.1%}) quarantined, "
-                           f"more than the {cfg.max_quarantine_share:.0%} a batch may lose: "
-                           f"something systematic is wrong",
+                "message": f"more than the {cfg.max_quarantine_share:.0%} of its rows a batch may "
+                           f"lose are quarantined: something systematic is wrong",
                 "report_columns": ["g_rows_quarantined", "g_quarantined_share"]}
+    batch_messages["quarantine_share"] = (f"{rows_quarantined:,} of {rows_read:,} rows ({share:.1%}) quarantined, "
+                         f"more than the {cfg.max_quarantine_share:.0%} a batch may lose: "
+                         f"something systematic is wrong")
     expectations["quarantine_share"] = exp
     gate_sql = (f"SELECT {rows_quarantined}::BIGINT AS g_rows_quarantined, "
                 f"{share}::DOUBLE AS g_quarantined_share")
@@ -351,7 +401,8 @@ def batch_rules(con, dq: DQContext, kind: str, table: str, accepted: str, load_i
         results.append(RuleResult(None, label, exp.meta["severity"], exp.meta["column"],
                                   outcome[label]["success"],
                                   0 if outcome[label]["success"] else failing,
-                                  _jsonable(sample), exp.meta["message"]))
+                                  _jsonable(sample),
+                                  batch_messages.get(label, exp.meta["message"])))
     return results, suite
 
 
