@@ -105,10 +105,10 @@ def cmd_dq(args) -> int:
         finally:
             con.close()
     if args.json:
-        _print_json({"failures": failures, "data_docs": str(p.docs / "dq" / "site" / "index.html")})
+        _print_json({"failures": failures, "data_docs": str(p.docs / "dq" / "index.html")})
     else:
         print_dq_failures(failures)
-        print(f"\nData Docs: {p.docs / 'dq' / 'site' / 'index.html'}")
+        print(f"\nData Docs: {p.docs / 'dq' / 'index.html'}")
     return 0
 
 

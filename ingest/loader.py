@@ -417,7 +417,8 @@ class Loader:
             "concat_ws(' | ', " + ", ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in keys)
             + f") AS key_text FROM __typed WHERE {ok} AND {key_hash} IN (SELECT h FROM __dupkeys)) "
             "WHERE _source_row > first_row")
-        has_dups = self.con.execute("SELECT count(*) FROM __dups").fetchone()[0] > 0
+        dup_rows = self.con.execute("SELECT count(*) FROM __dups").fetchone()[0]
+        has_dups = dup_rows > 0
         load_id = result.load_id
         now = utcnow()
         # failing rows get their raw cells back from the stage, by data row number
@@ -448,14 +449,13 @@ class Loader:
         result.rows_read = rows_read
         scope = ",".join(str(y) for (y,) in self.con.execute(
             f"SELECT DISTINCT fiscal_year FROM __typed WHERE {accepted} ORDER BY 1").fetchall())
+        parse_failed = self.con.execute(f"SELECT count(*) FROM __typed WHERE NOT ({ok})").fetchone()[0]
         dq_started = time.perf_counter()
         verdict, suite = self.dq_engine.validate_batch(self.con, self.dq, mapping.kind, "__typed",
                                                        accepted, load_id)
         quarantine_selects.append(
             f"SELECT q._source_row, q.field, q.value, q.rule, q.reason, {raw_json} "
             f"FROM __dqfail q JOIN {stage_rows} s USING (_source_row)")
-        parse_failed = self.con.execute(f"SELECT count(*) FROM __typed WHERE NOT ({ok})").fetchone()[0]
-        dup_rows = self.con.execute("SELECT count(*) FROM __dups").fetchone()[0]
         dq_rows = self.con.execute("SELECT count(DISTINCT _source_row) FROM __dqfail").fetchone()[0]
         quarantined = parse_failed + dup_rows + len(stage.malformed) + dq_rows
         if dq_rows:
@@ -499,9 +499,11 @@ class Loader:
                     "NULL, ?)",
                     [load_id, path.name, m["row"], mapping.kind, m["text"],
                      f"line {m['line']}: {N.RULES['malformed_line']} ({m['error']})", now])
+            recording = time.perf_counter()
             self.dq_engine.record_results(self.con, load_id, None, suite, verdict.results, path.name)
             self.dq_engine.record_results(self.con, load_id, None, batch_suite, batch_results,
                                           path.name)
+            result.dq_seconds += time.perf_counter() - recording
             by_rule = dict(self.con.execute(
                 "SELECT rule, count(DISTINCT source_row) FROM ops.quarantine WHERE load_id = ? "
                 "GROUP BY rule ORDER BY rule", [load_id]).fetchall())

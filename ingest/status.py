@@ -32,7 +32,7 @@ def status(p: Paths, limit: int = 20) -> dict:
         con.close()
     return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": loads,
             "rejected": rejected, "quarantine_by_rule": by_rule, "freshness": freshness,
-            "dq_failures": dq_failures, "data_docs": str(p.docs / "dq" / "site" / "index.html")}
+            "dq_failures": dq_failures, "data_docs": str(p.docs / "dq" / "index.html")}
 
 
 def latest_dq_failures(con, limit: int = 50) -> list[dict]:

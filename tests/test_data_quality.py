@@ -240,7 +240,27 @@ def test_data_docs_open_offline(warehouse):
     assert len(links) == 2 * len(BATCHES)          # an extract and a batch validation per file
     assert all((index.parent / link).exists() for link in links)
     assert "http" not in page                       # no external resources on the front page
-    assert (home.docs / "dq" / "site" / "index.html").exists()   # GX's own site, rebuilt
+    # GX's site entry point leads to the offline front page
+    assert "url=../index.html" in (home.docs / "dq" / "site" / "index.html").read_text()
+
+
+def test_data_docs_render_only_new_or_changed_pages(warehouse):
+    """Each run renders the pages it lacks (new results, suites stored since their page) rather
+    than every result ever stored."""
+    from expectations.engine import DQContext
+
+    home, _, _ = warehouse
+    dq = DQContext(home.docs)
+    assert dq.build_docs() == []                    # everything rendered by the ingest run
+    site = home.docs / "dq" / "site"
+    pages = sorted((site / "validations" / "extract_budget").rglob("*.html"))
+    assert len(pages) == 1
+    pages[0].unlink()
+    suite_page = site / "expectations" / "batch_budget.html"
+    suite_page.unlink()
+    rendered = dq.build_docs()
+    assert sorted(k.to_tuple()[0] for k in rendered) == ["batch_budget", "extract_budget"]
+    assert pages[0].exists() and suite_page.exists()
 
 
 def test_pbk_dq_lists_failures_in_plain_words(warehouse):
@@ -303,3 +323,31 @@ def test_stored_suites_are_reused_until_their_rules_change(tmp_path):
     # the configuration under PBK_HOME is still the committed file, byte for byte
     assert (docs / "dq" / "gx" / "great_expectations.yml").read_bytes() == \
         (CONFIG_DIR / "great_expectations.yml").read_bytes()
+
+
+def test_realization_within_pagu_uses_the_latest_load_of_each_budget_line(tmp_path):
+    """A revision sent again replaces the lines it restates (latest load per line); a higher
+    revision replaces the unit's pagu. Unit 019012: revision 0 loaded twice, line 521211 raised to
+    3,000 the second time, line 521212 only in the first load -> pagu 4,000. Unit 019013: revision 0
+    (1,000) then revision 1 (2,000) -> pagu 2,000."""
+    home = paths(tmp_path / "pbk").ensure()
+    other = dict(work_unit_code="019013")
+    day1 = tmp_path / "budget_day1.csv"
+    day1.write_text(csv_text("budget", [BUDGET, variant(BUDGET, account_code="521212"),
+                                        variant(BUDGET, **other)]))
+    day2 = tmp_path / "budget_day2.csv"
+    day2.write_text(csv_text("budget", [variant(BUDGET, amount=3000),
+                                        variant(BUDGET, **other, amount=2000, revision_no=1)]))
+    real = tmp_path / "realization.csv"
+    real.write_text(csv_text("realization", [
+        variant(REAL, document_no="A", amount=4500), variant(REAL, **other, document_no="B",
+                                                             amount=2500)]))
+    results = ingest_files([day1, day2, real], home)
+    assert [r.status for r in results] == ["loaded"] * 3
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    [(success, count, sample)] = con.execute(
+        "SELECT success, unexpected_count, sample FROM ops.dq_results "
+        "WHERE rule = 'realization_within_pagu'").fetchall()
+    con.close()
+    assert (success, count) == (False, 2)
+    assert json.loads(sample) == [[2025, "019012", 4500.0, 4000.0], [2025, "019013", 2500.0, 2000.0]]
