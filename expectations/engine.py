@@ -27,7 +27,11 @@ REPO = Path(__file__).resolve().parents[1]
 SAKIP_WEIGHT_SEEDS = (REPO / "dbt_project" / "seeds" / "rules" / "rule_sakip_component.csv",
                       REPO / "dbt_project" / "seeds" / "rules" / "rule_sakip_subcomponent.csv")
 DATASOURCE = "pbk"
+FRAME_ASSET = "frames"          # declared in gx/great_expectations.yml
+FRAME_BATCH = "whole_frame"
 SAMPLE_SIZE = 5
+# stored results: counts and up to 20 example values per expectation, which Data Docs show
+RESULT_FORMAT = {"result_format": "BASIC"}
 
 def suite_fingerprint(expectations: list) -> str:
     """A digest of the expectations (type, kwargs, meta), to tell whether the stored suite is
@@ -44,10 +48,12 @@ def utcnow() -> dt.datetime:
 class DQContext:
     """The GX file context under $PBK_HOME/docs/dq/gx, configured from the committed file.
 
-    The committed file declares the datasource and one dataframe asset per suite, so a run never
-    rewrites it. Suites, validation definitions and checkpoints are stored once and re-stored only
-    when a suite's expectations change (a fingerprint in the suite's meta): re-saving all of them in
-    every process cost about a second per night.
+    The committed file declares the pandas datasource and the one dataframe asset every suite
+    validates (the frames differ per suite, the asset does not), so a run never rewrites it and
+    opening the context stays cheap. Each suite has a stored validation definition (no checkpoints:
+    they would add no actions, Data Docs are rendered once per run, and a checkpoint run checks
+    every stored object again). Suites and validation definitions are stored once and again only
+    when the suite's expectations change (a fingerprint in the suite's meta).
     """
 
     def __init__(self, docs_dir: Path):
@@ -59,64 +65,53 @@ class DQContext:
         if not target.exists() or target.read_bytes() != committed.read_bytes():
             shutil.copyfile(committed, target)
         self.context = gx.get_context(mode="file", project_root_dir=str(self.root))
-        try:
-            self.datasource = self.context.data_sources.get(DATASOURCE)
-        except (KeyError, LookupError, ValueError, gx.exceptions.DataContextError):
-            self.datasource = self.context.data_sources.add_or_update_pandas(DATASOURCE)
-        self._checkpoints: dict[str, tuple] = {}
+        self.batch_definition = (self.context.data_sources.get(DATASOURCE).get_asset(FRAME_ASSET)
+                                 .get_batch_definition(FRAME_BATCH))
+        self._validations: dict[str, tuple] = {}
 
     @property
     def site_index(self) -> Path:
         """The Data Docs entry point: the offline front page (expectations/offline_index.py)."""
         return self.root / "index.html"
 
-    def _batch_definition(self, suite_name: str):
-        """The suite's whole-frame batch definition: declared in the committed configuration;
-        added (which rewrites the file) only for a suite the configuration does not list."""
-        try:
-            asset = self.datasource.get_asset(suite_name)
-        except LookupError:
-            asset = self.datasource.add_dataframe_asset(suite_name)
-        try:
-            return asset.get_batch_definition("frame")
-        except (KeyError, LookupError, ValueError):
-            return asset.add_batch_definition_whole_dataframe("frame")
+    def validation(self, suite_name: str, expectations: list) -> tuple:
+        """(validation definition, suite) validating these expectations on a whole frame."""
+        if suite_name not in self._validations:
+            fingerprint = suite_fingerprint(expectations)
+            self._validations[suite_name] = (self._stored(suite_name, fingerprint)
+                                             or self._store(suite_name, expectations, fingerprint))
+        return self._validations[suite_name]
 
-    def checkpoint(self, suite_name: str, expectations: list) -> tuple:
-        """(checkpoint, batch definition, suite) for one frame shape. Checkpoints have no actions:
-        Data Docs are rebuilt once per run, not per batch."""
-        if suite_name in self._checkpoints:
-            return self._checkpoints[suite_name]
-        batch_def = self._batch_definition(suite_name)
-        fingerprint = suite_fingerprint(expectations)
-        stored = self._stored_checkpoint(suite_name, fingerprint, batch_def)
-        if stored is None:
-            suite = gx.ExpectationSuite(name=suite_name, expectations=expectations,
-                                        meta={"fingerprint": fingerprint})
-            suite = self.context.suites.add_or_update(suite)
-            vd = self.context.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=suite_name, data=batch_def, suite=suite))
-            cp = self.context.checkpoints.add_or_update(
-                gx.Checkpoint(name=suite_name, validation_definitions=[vd], actions=[],
-                              result_format={"result_format": "BASIC"}))
-            stored = (cp, suite)
-        self._checkpoints[suite_name] = (stored[0], batch_def, stored[1])
-        return self._checkpoints[suite_name]
+    def _store(self, suite_name: str, expectations: list, fingerprint: str) -> tuple:
+        """Plain adds on a new home (a third of the cost of add_or_update, which reads back and
+        compares); add_or_update when an older version is stored."""
+        def new_suite():
+            return gx.ExpectationSuite(name=suite_name, expectations=expectations,
+                                       meta={"fingerprint": fingerprint})
 
-    def _stored_checkpoint(self, suite_name: str, fingerprint: str, batch_def) -> tuple | None:
-        """The stored checkpoint and suite when they already validate exactly these expectations
-        on this batch definition, else None."""
+        def new_validation(suite):
+            return gx.ValidationDefinition(name=suite_name, data=self.batch_definition,
+                                           suite=suite)
+
         try:
-            cp = self.context.checkpoints.get(suite_name)
+            suite = self.context.suites.add(new_suite())
+            return self.context.validation_definitions.add(new_validation(suite)), suite
+        except gx.exceptions.DataContextError:
+            pass    # an older version (or one left by an interrupted run) is stored: update it
+        suite = self.context.suites.add_or_update(new_suite())
+        return self.context.validation_definitions.add_or_update(new_validation(suite)), suite
+
+    def _stored(self, suite_name: str, fingerprint: str) -> tuple | None:
+        """The stored validation definition and suite when they already validate exactly these
+        expectations on the frame asset, else None."""
+        try:
+            vd = self.context.validation_definitions.get(suite_name)
         except gx.exceptions.DataContextError:
             return None
-        if len(cp.validation_definitions) != 1 or cp.actions:
-            return None
-        vd = cp.validation_definitions[0]
         if (vd.suite.meta.get("fingerprint") != fingerprint or vd.suite.name != suite_name
-                or vd.data.id != batch_def.id):
+                or vd.data.id != self.batch_definition.id):
             return None
-        return cp, vd.suite
+        return vd, vd.suite
 
     def build_docs(self) -> list:
         """Render the Data Docs pages that are missing or stale: validation results without a page,
@@ -180,23 +175,22 @@ def _validate_frame(dq: DQContext, suite_name: str, expectations: dict[str, obje
     """Validate a DuckDB query result with GX in chunks; merge per expectation label:
     {label: {success, unexpected_pids}}. Failing expectations are re-run with the COMPLETE result
     format on their chunk to get the failing rows' __pid (SUMMARY keeps the stored results small)."""
-    cp, batch_def, suite = dq.checkpoint(suite_name, [e for e in expectations.values()])
+    vd, suite = dq.validation(suite_name, list(expectations.values()))
     by_label = {label: {"success": True, "pids": []} for label in expectations}
     total = con.execute(f"SELECT count(*) FROM ({frame_sql})").fetchone()[0]
     for offset in range(0, max(total, 1), chunk_rows):
         df = con.execute(f"SELECT * FROM ({frame_sql}) WHERE __pid > {offset} AND "
                          f"__pid <= {offset + chunk_rows} ORDER BY __pid").df()
-        result = cp.run(batch_parameters={"dataframe": df},
+        result = vd.run(batch_parameters={"dataframe": df}, result_format=RESULT_FORMAT,
                         run_id=gx.RunIdentifier(run_name=run_name))
         failed = []
-        for validation in result.run_results.values():
-            for r in validation.results:
-                label = r.expectation_config.meta["label"]
-                if not r.success:
-                    by_label[label]["success"] = False
-                    failed.append(label)
+        for r in result.results:
+            label = r.expectation_config.meta["label"]
+            if not r.success:
+                by_label[label]["success"] = False
+                failed.append(label)
         if failed:
-            batch = batch_def.get_batch(batch_parameters={"dataframe": df})
+            batch = dq.batch_definition.get_batch(batch_parameters={"dataframe": df})
             rerun = gx.ExpectationSuite(name=f"{suite_name}_failed", expectations=[
                 expectations[label].copy(update={"id": None}) for label in failed])
             detail = batch.validate(rerun, result_format={
@@ -223,6 +217,8 @@ def validate_batch(con, dq: DQContext, kind: str, table: str, accepted: str, loa
     rules = extract_rules(kind, cfg)
     if kind == "sakip_evaluation":
         _load_sakip_weights(con)
+    for statement in dict.fromkeys(sql for rule in rules for sql in rule.prepare):
+        con.execute(statement)
     # one projection per distinct key tuple, computed in one scan with GROUPING SETS
     key_exprs: list[str] = []
     for rule in rules:

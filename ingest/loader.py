@@ -385,7 +385,8 @@ class Loader:
         return stage_parquet(self.con, path, "__stage")
 
     def drop_temp(self) -> None:
-        for t in ("__stage", "__typed", "__dups", "__dupkeys"):
+        for t in ("__stage", "__typed", "__dups", "__dupkeys", "__dqframe", "__dqfail", "__dqbatch",
+                  "__budget_units", "__sakip_weights"):
             self.con.execute(f"DROP TABLE IF EXISTS {t}")
 
     _tx_open = False

@@ -281,26 +281,22 @@ def test_pbk_dq_lists_failures_in_plain_words(warehouse):
         ("spending_type", 1, ["99"])
 
 
-def test_committed_gx_configuration_declares_an_asset_per_suite():
-    """Runs never rewrite the committed GX configuration: every suite's dataframe asset and its
-    whole-frame batch definition are declared there."""
+def test_committed_gx_configuration_declares_the_frame_asset():
+    """Runs never rewrite the committed GX configuration: the datasource, the dataframe asset all
+    suites validate and its whole-frame batch definition are declared there."""
     import yaml
 
-    from expectations.config import load
-    from expectations.engine import CONFIG_DIR
-    from expectations.marts import mart_suites
+    from expectations.engine import CONFIG_DIR, DATASOURCE, FRAME_ASSET, FRAME_BATCH
 
     config = yaml.safe_load((CONFIG_DIR / "great_expectations.yml").read_text())
-    assets = config["fluent_datasources"]["pbk"]["assets"]
-    suites = {f"{prefix}_{kind}" for kind in CONTRACTS for prefix in ("extract", "batch")}
-    suites |= set(mart_suites(load()))
-    assert set(assets) == suites
-    assert all(list(a["batch_definitions"]) == ["frame"] for a in assets.values())
+    assets = config["fluent_datasources"][DATASOURCE]["assets"]
+    assert list(assets) == [FRAME_ASSET]
+    assert list(assets[FRAME_ASSET]["batch_definitions"]) == [FRAME_BATCH]
 
 
 def test_stored_suites_are_reused_until_their_rules_change(tmp_path):
-    """A second process on the same PBK_HOME reuses the stored suite, validation definition and
-    checkpoint; a changed rule (here a configured threshold) stores the suite again."""
+    """A second process on the same PBK_HOME reuses the stored suite and validation definition; a
+    changed rule (here a configured threshold) stores the suite again."""
     import great_expectations as gx
 
     from expectations.engine import CONFIG_DIR, DQContext
@@ -311,15 +307,15 @@ def test_stored_suites_are_reused_until_their_rules_change(tmp_path):
         return [e]
 
     docs = tmp_path / "docs"
-    first = DQContext(docs).checkpoint("batch_budget", expectations(0.5))[0]
+    first = DQContext(docs).validation("batch_budget", expectations(0.5))[0]
     suite_file = docs / "dq" / "gx" / "expectations" / "batch_budget.json"
     written = suite_file.stat().st_mtime_ns
-    again = DQContext(docs).checkpoint("batch_budget", expectations(0.5))[0]
+    again = DQContext(docs).validation("batch_budget", expectations(0.5))[0]
     assert (again.id, suite_file.stat().st_mtime_ns) == (first.id, written)
-    changed = DQContext(docs).checkpoint("batch_budget", expectations(0.25))
+    changed = DQContext(docs).validation("batch_budget", expectations(0.25))
     stored = json.loads(suite_file.read_text())
     assert stored["expectations"][0]["kwargs"]["max_value"] == 0.25
-    assert changed[2].expectations[0].max_value == 0.25
+    assert changed[1].expectations[0].max_value == 0.25
     # the configuration under PBK_HOME is still the committed file, byte for byte
     assert (docs / "dq" / "gx" / "great_expectations.yml").read_bytes() == \
         (CONFIG_DIR / "great_expectations.yml").read_bytes()
