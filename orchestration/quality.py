@@ -115,7 +115,7 @@ def make_dq_report():
             mart_rules = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE NOT success), "
                 "list(rule ORDER BY rule) FILTER (WHERE NOT success) "
-                "FROM ops.dq_results WHERE run_id = ?", [context.run_id]).fetchone()
+                "FROM ops.dq_results WHERE run_id = ?", [context.run.run_id]).fetchone()
             quarantined = con.execute("SELECT count(*) FROM ops.quarantine").fetchone()[0]
         finally:
             con.close()

@@ -218,9 +218,25 @@ A failing **error** rule blocks publishing; **warn** is recorded.
 - `pbk dq` (or `pbk status`): the latest failing rules in plain words: file, rule, column, count,
   examples. `--json` for machines.
 - `$PBK_HOME/docs/dq/index.html`: every validation, newest first, linked to GX's result pages; opens
-  offline. GX's own site is under `$PBK_HOME/docs/dq/site/` (its index page needs internet for its
-  scripts; the result pages do not).
+  offline. GX's own pages are under `$PBK_HOME/docs/dq/site/`; its `index.html` leads to this front
+  page (GX's index table loads scripts from the internet and re-reads every result ever stored).
 - SQL: `ops.dq_results`, `ops.quarantine`, `ops.load_log`.
+
+## The GX context, and what validation costs
+
+- The committed configuration (`expectations/gx/great_expectations.yml`) declares the stores, the
+  Data Docs site and the one pandas dataframe asset every suite validates. At run time it is copied
+  to `$PBK_HOME/docs/dq/gx/`; a run never rewrites it.
+- Suites are written as code. Each is stored with a validation definition the first time it runs,
+  and again only when its expectations change (a fingerprint of them sits in the suite's meta).
+  Validation definitions run directly: a checkpoint would add no actions.
+- Results are stored with GX's `BASIC` format (counts and example values, shown in Data Docs);
+  failing expectations are re-run with `COMPLETE` on their chunk to find the rows to quarantine.
+- Data Docs are rendered incrementally after each run: the result pages that do not exist yet and
+  the suites stored since their page was rendered, so a run's cost does not grow with history.
+- `scripts/bench_ingest.py` measures what validation adds to ingest (suites, writing results, Data
+  Docs, and in a fresh process the wait for GX's import, which the loader overlaps with staging the
+  first file). The nightly Dagster run loads GX with the code location, before the run starts.
 """)
     return "".join(out)
 
