@@ -35,26 +35,19 @@ def child(extracts: Path, home: Path, warm: bool) -> None:
     from ingest import loader as L
 
     timing = {"import_wait": 0.0, "docs": 0.0}
-    engine = L.Loader.dq_engine.fget
-    build_docs = L.Loader.build_docs
 
-    def timed_engine(self):
-        t = time.perf_counter()
-        try:
-            return engine(self)
-        finally:
-            timing["import_wait"] += time.perf_counter() - t
-
-    def timed_docs(self):
-        t = time.perf_counter()
-        try:
-            return build_docs(self)
-        finally:
-            timing["docs"] += time.perf_counter() - t
+    def timed(method, key):
+        def wrapper(self):
+            t = time.perf_counter()
+            try:
+                return method(self)
+            finally:
+                timing[key] += time.perf_counter() - t
+        return wrapper
 
     # timers only: the loader runs unchanged
-    L.Loader.dq_engine = property(timed_engine)
-    L.Loader.build_docs = timed_docs
+    L.Loader.dq_engine = property(timed(L.Loader.dq_engine.fget, "import_wait"))
+    L.Loader.build_docs = timed(L.Loader.build_docs, "docs")
     files = sorted(p for p in extracts.iterdir() if p.suffix == ".csv" and p.name != "dirt.csv")
     t0 = time.perf_counter()
     results = L.ingest_files(files, home, progress=False)
