@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ CONFIG_DIR = Path(__file__).resolve().parent / "gx"
 REPO = Path(__file__).resolve().parents[1]
 SAKIP_WEIGHT_SEEDS = (REPO / "dbt_project" / "seeds" / "rules" / "rule_sakip_component.csv",
                       REPO / "dbt_project" / "seeds" / "rules" / "rule_sakip_subcomponent.csv")
+log = logging.getLogger(__name__)
 DATASOURCE = "pbk"
 FRAME_ASSET = "frames"          # declared in gx/great_expectations.yml
 FRAME_BATCH = "whole_frame"
@@ -85,9 +87,10 @@ class DQContext:
     def _store(self, suite_name: str, expectations: list, fingerprint: str) -> tuple:
         """Plain adds on a new home (a third of the cost of add_or_update, which reads back and
         compares); add_or_update when an older version is stored."""
-        def new_suite():
-            return gx.ExpectationSuite(name=suite_name, expectations=expectations,
-                                       meta={"fingerprint": fingerprint})
+        def new_suite():    # copies: an expectation belongs to one stored suite only
+            return gx.ExpectationSuite(
+                name=suite_name, expectations=[e.copy(update={"id": None}) for e in expectations],
+                meta={"fingerprint": fingerprint})
 
         def new_validation(suite):
             return gx.ValidationDefinition(name=suite_name, data=self.batch_definition,
@@ -107,6 +110,14 @@ class DQContext:
         try:
             vd = self.context.validation_definitions.get(suite_name)
         except gx.exceptions.DataContextError:
+            return None     # not stored yet
+        except Exception as exc:  # noqa: BLE001 - any unreadable file: rebuilt from the code
+            # a definition or suite file cut short (a crash while GX wrote it): both are
+            # generated from expectations/*.py, so they are removed and stored again
+            log.warning("GX definition of suite %s is unreadable (%s); storing it again",
+                        suite_name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            for store in ("validation_definitions", "expectations"):
+                (self.root / "gx" / store / f"{suite_name}.json").unlink(missing_ok=True)
             return None
         if (vd.suite.meta.get("fingerprint") != fingerprint or vd.suite.name != suite_name
                 or vd.data.id != self.batch_definition.id):

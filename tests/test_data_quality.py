@@ -347,3 +347,24 @@ def test_realization_within_pagu_uses_the_latest_load_of_each_budget_line(tmp_pa
     con.close()
     assert (success, count) == (False, 2)
     assert json.loads(sample) == [[2025, "019012", 4500.0, 4000.0], [2025, "019013", 2500.0, 2000.0]]
+
+
+@pytest.mark.parametrize("damaged", ["validation_definitions", "expectations"])
+def test_a_cut_short_gx_definition_is_stored_again(tmp_path, damaged):
+    """Suite and validation definition files are generated from the code: one left unreadable by a
+    crash is replaced, and the suite validates again."""
+    import great_expectations as gx
+    import pandas as pd
+
+    from expectations.engine import DQContext
+
+    e = gx.expectations.ExpectColumnValuesToBeBetween(column="share", max_value=0.5)
+    e.meta = {"label": "share_bound", "severity": "warn", "message": "share too high"}
+    docs = tmp_path / "docs"
+    DQContext(docs).validation("batch_budget", [e])
+    broken = docs / "dq" / "gx" / damaged / "batch_budget.json"
+    broken.write_text('{"name": "batch_bud')
+    vd, suite = DQContext(docs).validation("batch_budget", [e])
+    result = vd.run(batch_parameters={"dataframe": pd.DataFrame({"share": [0.2, 0.9]})})
+    assert [r.result["unexpected_count"] for r in result.results] == [1]
+    assert json.loads(broken.read_text())["name"] == "batch_budget"
