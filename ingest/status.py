@@ -80,8 +80,9 @@ def print_status(doc: dict) -> None:
             print(f"  {r['source_file']}: {r['message']}")
     if doc["quarantine_by_rule"]:
         print("\nQuarantined rows by rule (ops.quarantine):")
+        width = max(len(r["rule"]) for r in doc["quarantine_by_rule"])
         for r in doc["quarantine_by_rule"]:
-            print(f"  {r['kind']:<17} {r['rule']:<24} {r['rows']:>8,}")
+            print(f"  {r['kind']:<17} {r['rule']:<{width}} {r['rows']:>8,}")
     print("\nFreshness (last successful load per kind):")
     for r in doc["freshness"]:
         print(f"  {r['kind']:<17} {str(r['last_loaded_at'])[:19]} UTC")
