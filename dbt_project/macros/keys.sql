@@ -34,3 +34,9 @@
 {% macro clean_code(col) -%}
     nullif(trim({{ col }}), '')
 {%- endmacro %}
+
+{#- How incremental models replace the rows they re-derive (by unique_key): delete+insert, or
+    merge on Spark and Databricks, whose adapters offer no delete+insert. -#}
+{% macro pbk_incremental_strategy() -%}
+    {{ return('merge' if target.type in ('spark', 'databricks') else 'delete+insert') }}
+{%- endmacro %}

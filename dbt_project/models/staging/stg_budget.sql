@@ -2,7 +2,7 @@
     config(
         materialized='incremental',
         unique_key='budget_line_key',
-        incremental_strategy=('merge' if target.type in ('spark', 'databricks') else 'delete+insert'),
+        incremental_strategy=pbk_incremental_strategy(),
         on_schema_change='fail'
     )
 }}
