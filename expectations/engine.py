@@ -35,6 +35,7 @@ SAMPLE_SIZE = 5
 # stored results: counts and up to 20 example values per expectation, which Data Docs show
 RESULT_FORMAT = {"result_format": "BASIC"}
 
+
 def suite_fingerprint(expectations: list) -> str:
     """A digest of the expectations (type, kwargs, meta), to tell whether the stored suite is
     still the one the code defines."""
@@ -112,10 +113,12 @@ class DQContext:
         except gx.exceptions.DataContextError:
             return None     # not stored yet
         except Exception as exc:  # noqa: BLE001 - any unreadable file: rebuilt from the code
-            # a definition or suite file cut short (a crash while GX wrote it): both are
-            # generated from expectations/*.py, so they are removed and stored again
-            log.warning("GX definition of suite %s is unreadable (%s); storing it again",
-                        suite_name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            # a file cut short by a crash while GX wrote it, or one naming an asset of an older
+            # configuration: both files are generated from expectations/*.py, so they are removed
+            # and stored again
+            log.warning("GX definition of suite %s cannot be read with this configuration (%s); "
+                        "storing it again", suite_name,
+                        str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             for store in ("validation_definitions", "expectations"):
                 (self.root / "gx" / store / f"{suite_name}.json").unlink(missing_ok=True)
             return None
