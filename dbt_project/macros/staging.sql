@@ -64,11 +64,7 @@ select
     cast(revision_no as integer) as revision_no,
     revision_date,
     cast(blocked_amount as decimal(18, 2)) as blocked_amount,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from latest
 {%- endmacro %}
 
@@ -91,10 +87,6 @@ select
     cast(amount as decimal(18, 2)) as realized_amount,
     amount < 0 as is_refund,
     trim(description) as description,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from latest
 {%- endmacro %}

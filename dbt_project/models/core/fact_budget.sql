@@ -69,9 +69,5 @@ select
     revision_no = current_revision_no as is_current_revision,
     budget_amount,
     coalesce(blocked_amount, cast(0 as decimal(18, 2))) as blocked_amount,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from lines

@@ -23,9 +23,5 @@ select
     realization,
     {{ pbk_round(indicator_achievement_pct('polarity', 'target', 'target_upper', 'realization')) }} as achievement_pct,
     {{ indicator_data_issue('polarity', 'target', 'target_upper', 'realization') }} as data_issue,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from {{ ref('stg_indicator') }}

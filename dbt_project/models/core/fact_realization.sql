@@ -47,9 +47,5 @@ select
     realized_amount,
     is_refund,
     description,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from lines

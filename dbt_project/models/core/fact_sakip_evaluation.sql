@@ -12,9 +12,5 @@ select
     sub_component_code is null as is_component_total,
     score,
     evaluator,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from {{ ref('stg_sakip_evaluation') }}

@@ -13,9 +13,5 @@ select
     cast(month as integer) as month,
     cast(planned_amount as decimal(18, 2)) as planned_amount,
     cast(revision_no as integer) as revision_no,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from latest

@@ -14,9 +14,5 @@ select
     trim(unit) as unit,
     {{ clean_code('region_code') }} as region_code,
     cast(unit_cost as decimal(18, 2)) as unit_cost,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from latest

@@ -23,9 +23,5 @@ select
     cast(target as double) as target,
     cast(target_upper as double) as target_upper,
     cast(realization as double) as realization,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from latest

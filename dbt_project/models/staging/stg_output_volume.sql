@@ -15,9 +15,5 @@ select
     cast(target_volume as double) as target_volume,
     cast(realized_volume as double) as realized_volume,
     {{ clean_code('cost_standard_code') }} as cost_standard_code,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from latest

@@ -15,9 +15,5 @@ select
     lower(nullif(trim(sub_component_code), '')) as sub_component_code,
     cast(score as double) as score,
     trim(evaluator) as evaluator,
-    _load_id,
-    _source_file,
-    _source_sha256,
-    _source_row,
-    _ingested_at
+    {{ lineage_columns() }}
 from latest
