@@ -157,8 +157,13 @@ def test_rule_flags_exactly_its_rows(warehouse, rule):
         assert reason.startswith(message) and "; expected " in reason
     else:
         assert quarantined == [] and set(rows) <= loaded
-    # the passing case: row 1 of every batch is clean and is neither quarantined nor counted
+    # the passing case: row 1 of every batch is clean and is neither quarantined nor counted, and
+    # every row no rule quarantined is loaded (nothing lost, nothing loaded twice)
     assert 1 in loaded
+    held = {r for (r,) in con.execute(
+        "SELECT DISTINCT source_row FROM ops.quarantine WHERE source_file = ?",
+        [f"{kind}.csv"]).fetchall()}
+    assert loaded == set(range(1, len(BATCHES[kind]) + 1)) - held
 
 
 def test_realization_above_pagu_is_listed_for_auditors(warehouse):
