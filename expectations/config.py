@@ -9,8 +9,11 @@ from dataclasses import dataclass, fields
 
 @dataclass(frozen=True)
 class DQConfig:
-    # A batch whose quarantined share passes this is rejected whole: something systematic is wrong.
+    # A batch is rejected whole when its quarantined rows pass BOTH thresholds: more than this
+    # share of its rows and more than this many rows (something systematic is wrong). A small file
+    # with a few bad rows loads the rest: 2 bad of 7 is 29%, but only 2 rows.
     max_quarantine_share: float = 0.05
+    max_quarantine_rows: int = 20
     # Warn when a batch has this much fewer rows than the previous batch of the same kind and scope.
     max_row_count_drop: float = 0.5
     # Warn when a unit's realization passes its current pagu by more than this share.

@@ -426,18 +426,19 @@ def batch_rules(con, dq: DQContext, kind: str, table: str, accepted: str, load_i
     expectations, sql, batch_messages = _batch_rules(con, kind, table, accepted, rows_read, scope,
                                                      cfg)
     share = rows_quarantined / rows_read if rows_read else 0.0
-    exp = gx.expectations.ExpectColumnValuesToBeBetween(
-        column="g_quarantined_share", min_value=0, max_value=cfg.max_quarantine_share)
+    over_gate = share > cfg.max_quarantine_share and rows_quarantined > cfg.max_quarantine_rows
+    exp = gx.expectations.ExpectColumnValuesToBeInSet(column="g_over_both_thresholds",
+                                                      value_set=[False])
+    gate = (f"more than {cfg.max_quarantine_share:.0%} of its rows and more than "
+            f"{cfg.max_quarantine_rows:,} rows")
     exp.meta = {"label": "quarantine_share", "severity": "reject", "column": "*",
-                "message": f"more than the {cfg.max_quarantine_share:.0%} of its rows a batch may "
-                           f"lose are quarantined: something systematic is wrong",
+                "message": f"the batch lost {gate} to quarantine: something systematic is wrong",
                 "report_columns": ["g_rows_quarantined", "g_quarantined_share"]}
-    batch_messages["quarantine_share"] = (f"{rows_quarantined:,} of {rows_read:,} rows ({share:.1%}) quarantined, "
-                         f"more than the {cfg.max_quarantine_share:.0%} a batch may lose: "
-                         f"something systematic is wrong")
+    batch_messages["quarantine_share"] = (f"{rows_quarantined:,} of {rows_read:,} rows ({share:.1%}) "
+                                          f"quarantined, {gate}: something systematic is wrong")
     expectations["quarantine_share"] = exp
     gate_sql = (f"SELECT {rows_quarantined}::BIGINT AS g_rows_quarantined, "
-                f"{share}::DOUBLE AS g_quarantined_share")
+                f"{share}::DOUBLE AS g_quarantined_share, {over_gate} AS g_over_both_thresholds")
     con.execute(f"CREATE OR REPLACE TEMP TABLE __dqbatch AS SELECT row_number() OVER () AS __pid, "
                 f"* FROM ({sql} UNION ALL BY NAME ({gate_sql}))")
     suite = f"batch_{kind}"

@@ -19,22 +19,28 @@ from typing import Callable
 
 import great_expectations as gx
 
-from ingest.contracts import (CENTRAL_ACCOUNT, CENTRAL_WORK_UNIT, CONTRACTS, REGIONAL_ACCOUNT,
-                              REGIONAL_SUB_ACTIVITY, REGIONAL_WORK_UNIT)
+from ingest import codes
+from ingest.contracts import CONTRACTS
 
 from .config import DQConfig
 
 E = gx.expectations
 SEVERITIES = ("reject", "quarantine", "warn", "error")  # error: a mart rule that blocks publishing
 
-CENTRAL_OUTPUT = r"^[A-Z]{3}\.\d{3}$"          # rincian output (RO) 'EBA.994'
-CENTRAL_PROGRAM = r"^\d{3}\.\d{2}\.[A-Z]{2}$"   # '054.01.WA'
-CENTRAL_ACTIVITY = r"^\d{4}$"
-REGIONAL_PROGRAM = r"^\d\.\d{2}\.\d{2}$"        # urusan.bidang.program '1.02.02'
-REGIONAL_ACTIVITY = r"^\d\.\d{2}\.\d{2}\.\d\.\d{2}$"
-INSTANSI = r"^\d{3}$|^\d{4}$"                   # BA (K/L) or pemda code
 SPENDING_TYPES = ("51", "52", "53", "54", "55", "56", "57", "58",
                   "5.1.01", "5.1.02", "5.1.03", "5.1.04", "5.1.05", "5.1.06", "5.2", "5.3", "5.4")
+# The code columns each kind is checked on (ingest/codes.py holds the shapes)
+CODE_FIELDS = {
+    "budget": ("work_unit_code", "program_code", "activity_code", "output_code", "account_code"),
+    "realization": ("work_unit_code", "program_code", "activity_code", "output_code",
+                    "account_code"),
+    "budget_plan": ("work_unit_code",),
+    "output_volume": ("work_unit_code", "output_code"),
+    "indicator": ("work_unit_code",),
+}
+CODE_LABELS = {"work_unit_code": "work unit", "program_code": "program",
+               "activity_code": "activity (kegiatan)", "output_code": "output",
+               "account_code": "account"}
 
 
 def either(*patterns) -> str:
@@ -65,6 +71,66 @@ def regex_rule(label, column, pattern, severity, message, expected) -> Rule:
                 build=lambda c: E.ExpectColumnValuesToMatchRegex(column=c["k0"], regex=pattern))
 
 
+def examples(thing: str) -> str:
+    return ", ".join(f"{s.name} {s.example}" for s in codes.shapes_of(thing))
+
+
+def known_shape_rule(field: str, label: str, also_known: str | None = None) -> Rule:
+    """Warn on a plausible code whose shape the catalogue does not list for the row's fiscal year."""
+    known = codes.known_shape_sql(field, "__code__", "__year__")
+    if also_known:
+        known = f"({known} OR regexp_full_match(__code__, '{also_known[1:-1]}'))"
+    # checks are str.format templates: the regexes' braces are escaped, then the keys put in
+    known = (known.replace("{", "{{").replace("}", "}}")
+             .replace("__code__", "{k1}").replace("__year__", "{k0}"))
+    return Rule(
+        f"{field}_known", "warn",
+        f"{label} code has a shape no code system lists for its fiscal year (a new format, or a "
+        f"typo that still looks like a code)",
+        f"a catalogued shape: {examples(field)}", field, ('"fiscal_year"', f'"{field}"'),
+        checks={"known": f"CASE WHEN {{k1}} IS NOT NULL THEN {known} END"},
+        build=lambda c: E.ExpectColumnValuesToBeInSet(column=c["known"], value_set=[True]))
+
+
+def code_shape_rules(kind: str) -> list[Rule]:
+    """Per code column: quarantine what no real system writes, warn on an unknown shape."""
+    rules = []
+    for field in CODE_FIELDS.get(kind, ()):
+        label = CODE_LABELS[field]
+        rules.append(regex_rule(
+            f"{field}_shape", field, codes.PLAUSIBLE[field], "quarantine",
+            f"{label} code has characters no code system uses (a letter in a numeric segment, "
+            f"stray punctuation)", f"digits and dots as in {examples(field)}"))
+        if field == "work_unit_code":
+            rules.append(Rule(
+                "work_unit_code_leading_zero_lost", "quarantine",
+                "work unit code has 5 digits: a satker code whose leading zero was dropped "
+                "(Excel reads 019012 as the number 19012)",
+                "the 6-digit satker code as text (e.g. 019012)", field, (f'"{field}"',),
+                build=lambda c: E.ExpectColumnValuesToNotMatchRegex(
+                    column=c["k0"], regex=codes.SATKER_LOST_ZERO)))
+            rules.append(Rule(
+                "work_unit_code_without_pemda", "warn",
+                "SKPD code without its pemda: SIPD codes are unique only inside one pemda, so "
+                "this unit cannot be told apart from the same SKPD of another region",
+                "a kode_pemda column beside kode_skpd (the unit becomes 32.73.1.02.0.00.0.00.01.0000)",
+                field, (f'"{field}"',),
+                build=lambda c: E.ExpectColumnValuesToNotMatchRegex(
+                    column=c["k0"], regex=codes.SKPD_WITHOUT_PEMDA)))
+        if field == "output_code":
+            rules.append(Rule(
+                "output_code_without_activity", "quarantine",
+                "rincian output without its kegiatan: the same RO (e.g. EBA.994) exists under many "
+                "kegiatan of one satker, so the output cannot be identified",
+                "the kegiatan in its own column (KDGIAT) or the whole code 4209.EBA.994", field,
+                (f'"{field}"',),
+                build=lambda c: E.ExpectColumnValuesToNotMatchRegex(
+                    column=c["k0"], regex=codes.RO_WITHOUT_ACTIVITY)))
+        rules.append(known_shape_rule(field, label, codes.SKPD_WITHOUT_PEMDA
+                                      if field == "work_unit_code" else None))
+    return rules
+
+
 def extract_rules(kind: str, cfg: DQConfig) -> list[Rule]:
     columns = set(CONTRACTS[kind].column_names)
     rules = [Rule(
@@ -74,11 +140,7 @@ def extract_rules(kind: str, cfg: DQConfig) -> list[Rule]:
         ('"fiscal_year"',),
         build=lambda c: E.ExpectColumnValuesToBeBetween(
             column=c["k0"], min_value=cfg.min_fiscal_year, max_value=cfg.max_fiscal_year))]
-    if "work_unit_code" in columns:
-        rules.append(regex_rule(
-            "work_unit_code_shape", "work_unit_code", either(CENTRAL_WORK_UNIT, REGIONAL_WORK_UNIT),
-            "quarantine", "work unit code is neither a satker code nor a SIPD SKPD code",
-            "6 digits (satker, e.g. 019012) or pp.kk.u.bb.nn (SKPD, e.g. 32.04.1.02.01)"))
+    rules += code_shape_rules(kind)
     if "work_unit_code" in columns and kind != "budget":
         rules.append(Rule(
             "work_unit_has_budget", "warn",
@@ -92,28 +154,7 @@ def extract_rules(kind: str, cfg: DQConfig) -> list[Rule]:
             prepare=("CREATE OR REPLACE TEMP TABLE __budget_units AS SELECT DISTINCT fiscal_year, "
                      "work_unit_code FROM raw.budget",)))
     if "instansi_code" in columns:
-        rules.append(regex_rule(
-            "instansi_code_shape", "instansi_code", INSTANSI, "warn",
-            "institution code is neither a bagian anggaran nor a pemda code",
-            "3 digits (BA, e.g. 019) or 4 digits (pemda, e.g. 3204)"))
-    if kind in ("budget", "realization"):
-        rules += [
-            regex_rule("account_code_shape", "account_code", either(CENTRAL_ACCOUNT, REGIONAL_ACCOUNT),
-                       "quarantine", "account code is neither a 6-digit akun nor a SIPD kode rekening",
-                       "akun 5xxxxx (e.g. 521211) or kode rekening 5.x.xx.xx.xx.xxxx"),
-            regex_rule("program_code_shape", "program_code", either(CENTRAL_PROGRAM, REGIONAL_PROGRAM),
-                       "warn", "program code has an unexpected shape",
-                       "BA.eselon.XX (e.g. 019.01.WA) or urusan.bidang.program (e.g. 1.02.02)"),
-            regex_rule("activity_code_shape", "activity_code",
-                       either(CENTRAL_ACTIVITY, REGIONAL_ACTIVITY), "warn",
-                       "activity (kegiatan) code has an unexpected shape",
-                       "4 digits (e.g. 4209) or SIPD kegiatan (e.g. 1.02.02.2.02)"),
-        ]
-    if kind in ("budget", "realization", "output_volume"):
-        rules.append(regex_rule(
-            "output_code_shape", "output_code", either(CENTRAL_OUTPUT, REGIONAL_SUB_ACTIVITY),
-            "quarantine", "output code is neither a rincian output nor a SIPD sub-kegiatan",
-            "RO XXX.999 (e.g. EBA.994) or sub-kegiatan 1.02.02.2.02.0001"))
+        rules.append(known_shape_rule("instansi_code", "institution"))
     if kind == "budget":
         rules += [
             Rule("revision_no_not_negative", "quarantine", "revision number is negative",

@@ -20,7 +20,8 @@ def cmd_generate(args) -> int:
     from .generate import generate
 
     manifest = generate(Path(args.out), scale=args.scale, seed=args.seed,
-                        dirty_fraction=args.dirty_fraction, fiscal_year=args.fiscal_year)
+                        dirty_fraction=args.dirty_fraction, fiscal_year=args.fiscal_year,
+                        shape=args.shape)
     if args.json:
         _print_json(manifest)
     else:
@@ -54,9 +55,11 @@ def cmd_ingest(args) -> int:
             print(f"pbk ingest: internal error: {exc!r}", file=sys.stderr)
         return EXIT_INTERNAL_ERROR
     if args.json:
-        _print_json([{k: r.as_dict()[k] for k in ("file", "kind", "status", "rows_read",
-                                                   "rows_loaded", "rows_quarantined", "reason",
-                                                   "load_id", "quarantined_by_rule")}
+        keys = ("file", "kind", "status", "rows_read", "rows_loaded", "rows_quarantined", "reason",
+                "load_id", "quarantined_by_rule", "rows_amount_unparsed", "notes", "warnings")
+        amounts = ("amount_read", "amount_loaded", "amount_quarantined")   # exact, as text
+        _print_json([{**{k: r.as_dict()[k] for k in keys},
+                      **{k: None if getattr(r, k) is None else str(getattr(r, k)) for k in amounts}}
                      for r in results])
     else:
         print_ingest_table(results)
@@ -73,6 +76,11 @@ def print_ingest_table(results) -> None:
               f"{r.rows_loaded:>10,} {r.rows_quarantined:>9,}")
         if r.reason:
             print(f"    {r.reason}")
+        if r.amount_read is not None:
+            unparsed = (f"; {r.rows_amount_unparsed:,} row(s) without a readable amount"
+                        if r.rows_amount_unparsed else "")
+            print(f"    Rp {r.amount_read:,.2f} read = {r.amount_loaded or 0:,.2f} loaded + "
+                  f"{r.amount_quarantined or 0:,.2f} quarantined{unparsed}")
         for rule, count in sorted(r.quarantined_by_rule.items()):
             print(f"    quarantined {count:,} row(s): {rule}")
         for warning in r.warnings:
@@ -157,6 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dirty-fraction", type=float, default=0.0,
                    help="share of rows made dirty as real exports are (counted in manifest.json)")
     p.add_argument("--fiscal-year", type=int, default=2025, help="fiscal year of the extracts")
+    from .export_shapes import SHAPES
+    p.add_argument("--shape", choices=SHAPES, default=SHAPES[0],
+                   help="file layout: canonical, or the same data as real exports lay it out "
+                        "(_pusat and _daerah files; clean data only)")
     p.add_argument("--json", action="store_true", help="print the manifest as JSON")
     p.set_defaults(func=cmd_generate)
 

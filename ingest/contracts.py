@@ -38,6 +38,9 @@ class Column:
     aliases: tuple[str, ...] = ()
     vocabulary: tuple[str, ...] = ()
     description: str = ""
+    # headers used only when no header of `aliases` is in the file (e.g. SIPD's kode_skpd when the
+    # finer kode_sub_skpd is absent); a fallback header beside a primary one stays in _extra
+    fallback_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,29 +67,52 @@ class Contract:
         return [c.name for c in self.columns if c.mandatory]
 
 
-def C(name, type_, mandatory=True, aliases=(), vocabulary=(), description=""):
-    return Column(name, type_, mandatory, tuple(aliases), tuple(vocabulary), description)
+def C(name, type_, mandatory=True, aliases=(), vocabulary=(), description="", fallback=()):
+    return Column(name, type_, mandatory, tuple(aliases), tuple(vocabulary), description,
+                  tuple(fallback))
+
+
+# Code parts: headers of exports that split a code over several columns or join several codes in
+# one (SAKTI/OM-SPAN). They are not stored as columns of their own (the raw cells stay in _extra);
+# the loader builds the canonical codes from them (ingest/codes.py).
+CODE_PARTS = {
+    "eselon1": ("KDUNIT", "kode_eselon1", "kode_unit_eselon1"),   # '01' of program 019.01.WA
+    "ro": ("KDSOUTPUT", "KDRO", "kode_ro", "kode_sub_output"),    # '994' of output 4209.EBA.994
+    "mak": ("MAK", "KDMAK", "kode_mak", "kode_akun_lengkap"),     # 019.01.WA.4209.EBA.994.051.A.521211
+}
 
 
 FISCAL_YEAR = C("fiscal_year", "int", aliases=("THANG", "TA", "tahun", "tahun_anggaran"),
                 description="Fiscal year (tahun anggaran)")
 WORK_UNIT = C("work_unit_code", "code",
-              aliases=("KDSATKER", "kode_satker", "kode_skpd", "kode_unit", "kode_unit_skpd"),
-              description="Satker (6 digits, central) or SKPD code (regional)")
+              aliases=("KDSATKER", "kode_satker", "kode_sub_skpd", "kode_unit", "kode_unit_skpd"),
+              fallback=("kode_skpd",),
+              description="Satker (6 digits, central) or SKPD of its pemda "
+                          "('32.73.1.02.0.00.0.00.01.0000' = pemda 32.73 + SIPD kode_skpd)")
 PROGRAM = C("program_code", "code", aliases=("KDPROGRAM", "kode_program"),
-            description="Program: '054.01.WA' (central) or urusan.bidang.program '1.02.02' (SIPD)")
-ACTIVITY = C("activity_code", "code", aliases=("KDGIAT", "kode_kegiatan"),
+            description="Program: '019.01.WA' (central, BA.eselon1.program) or urusan.bidang.program "
+                        "'1.02.02' (SIPD)")
+ACTIVITY = C("activity_code", "code", aliases=("KDGIAT", "kode_kegiatan", "kode_giat"),
              description="Kegiatan: 4 digits (central) or '1.02.02.2.02' (SIPD)")
 OUTPUT = C("output_code", "code",
-           aliases=("KDOUTPUT", "KDRO", "kode_output", "kode_ro", "kode_sub_kegiatan"),
-           description="Rincian output 'EBA.994' (central) or sub-kegiatan '1.02.02.2.02.0001' (SIPD)")
+           aliases=("KDOUTPUT", "kode_output", "kode_sub_kegiatan", "kode_sub_giat"),
+           fallback=("KDRO", "kode_ro"),
+           description="Output with its kegiatan: '4209.EBA.994' (central, kegiatan.KRO.RO from FY "
+                       "2021; '2001.001' before) or sub-kegiatan '1.02.02.2.02.0001' (SIPD)")
 ACCOUNT = C("account_code", "code", aliases=("KDAKUN", "kode_akun", "kode_rekening"),
             description="Akun, 6 digits (central) or kode rekening '5.1.02.01.01.0001' (SIPD)")
-FUNDING = C("funding_source", "code", False, aliases=("KDSDANA", "sumber_dana", "kode_sumber_dana"),
+FUNDING = C("funding_source", "code", False,
+            aliases=("KDSDANA", "KDBEBAN", "sumber_dana", "kode_sumber_dana"),
             description="Sumber dana (RM, PNBP, PHLN, DAU, DAK, ...); empty = not split")
 INSTANSI = C("instansi_code", "code",
              aliases=("KDDEPT", "KDBA", "kode_ba", "kode_kl", "kode_pemda", "kode_instansi"),
-             description="Bagian anggaran (K/L, 3 digits) or pemda code (4 digits)")
+             description="Bagian anggaran (K/L, 3 digits, e.g. 019) or pemda (Kemendagri wilayah "
+                         "code: province 32, kabupaten/kota 32.73)")
+# Where a kind does not need the institution, an export may still carry it (KDDEPT, kode_pemda):
+# it completes a program split over columns and qualifies SIPD SKPD codes with their pemda.
+INSTANSI_CONTEXT = C("instansi_code", "code", False, aliases=INSTANSI.aliases,
+                     description=INSTANSI.description + "; derived from the program or SKPD when "
+                                 "absent")
 PERIOD_MONTH = C("period_month", "month", aliases=("bulan", "periode", "BULAN", "periode_bulan"),
                  description="Cumulative as of the end of this month (12 = the whole year)")
 
@@ -103,32 +129,38 @@ _add(Contract(
         FISCAL_YEAR,
         C("gov_level", "enum", aliases=("tingkat_pemerintahan", "level_pemerintahan"),
           vocabulary=("pusat", "daerah"), description="pusat (central) or daerah (regional)"),
-        INSTANSI,
-        C("instansi_name", "text", aliases=("NMDEPT", "NMBA", "nama_ba", "nama_kl", "nama_pemda",
-                                            "nama_instansi")),
+        INSTANSI_CONTEXT,
+        # Names are never mandatory: a SAKTI pagu listing carries codes only (dimensions then show
+        # the code, or the latest name seen for it elsewhere).
+        C("instansi_name", "text", False, aliases=("NMDEPT", "NMBA", "nama_ba", "nama_kl",
+                                                   "nama_pemda", "nama_instansi")),
         WORK_UNIT,
-        C("work_unit_name", "text", aliases=("NMSATKER", "nama_satker", "nama_skpd", "nama_unit")),
+        C("work_unit_name", "text", False, aliases=("NMSATKER", "nama_satker", "nama_sub_skpd",
+                                                    "nama_unit"), fallback=("nama_skpd",)),
         PROGRAM,
-        C("program_name", "text", aliases=("NMPROGRAM", "nama_program")),
+        C("program_name", "text", False, aliases=("NMPROGRAM", "nama_program")),
         ACTIVITY,
-        C("activity_name", "text", aliases=("NMGIAT", "nama_kegiatan")),
+        C("activity_name", "text", False, aliases=("NMGIAT", "nama_kegiatan", "nama_giat")),
         OUTPUT,
-        C("output_name", "text", aliases=("NMOUTPUT", "NMRO", "nama_output", "nama_ro",
-                                          "nama_sub_kegiatan")),
+        C("output_name", "text", False, aliases=("NMOUTPUT", "NMRO", "nama_output", "nama_ro",
+                                                 "nama_sub_kegiatan", "nama_sub_giat")),
         ACCOUNT,
         C("account_name", "text", False, aliases=("NMAKUN", "nama_akun", "nama_rekening",
                                                   "uraian_rekening")),
         FUNDING,
-        C("amount", "amount", aliases=("PAGU", "pagu", "anggaran", "nilai_pagu", "jumlah_anggaran"),
-          description="Budget amount in Rupiah"),
-        C("revision_no", "int", aliases=("REVISI_KE", "revisi_ke", "no_revisi", "KDREVISI"),
-          description="0 = original DIPA/DPA; a revision restates the unit's whole budget"),
+        C("amount", "amount", aliases=("PAGU", "pagu", "anggaran", "nilai_pagu", "jumlah_anggaran",
+                                       "nominal"),
+          fallback=("total_harga",), description="Budget amount in Rupiah"),
+        C("revision_no", "int", aliases=("REVISI_KE", "REVISI", "revisi_ke", "no_revisi", "KDREVISI"),
+          description="0 = original DIPA/DPA; a revision restates the unit's whole budget; "
+                      "0 when the export has no revision column"),
         C("revision_date", "date", False, aliases=("TGLREVISI", "tgl_revisi", "tanggal_revisi")),
         C("blocked_amount", "amount", False, aliases=("BLOKIR", "blokir", "pagu_blokir")),
     ),
     ("fiscal_year", "work_unit_code", "program_code", "activity_code", "output_code",
      "account_code", "funding_source", "revision_no"),
-    derivable=("gov_level",),
+    derivable=("gov_level", "revision_no", "program_code", "activity_code", "output_code",
+               "account_code"),
 ))
 
 _add(Contract(
@@ -136,6 +168,7 @@ _add(Contract(
     (
         FISCAL_YEAR,
         WORK_UNIT,
+        INSTANSI_CONTEXT,
         C("spending_type", "code", aliases=("jenis_belanja", "KDJENBEL", "kode_jenis_belanja"),
           description="'52' style (central) or '5.1.02' style (regional)"),
         C("month", "month", aliases=("bulan", "BULAN"), description="1..12"),
@@ -150,20 +183,25 @@ _add(Contract(
     "realization", "Spending lines (SP2D central, LRA/SP2D regional); negative = refund/correction",
     (
         FISCAL_YEAR,
-        C("transaction_date", "date", aliases=("TGLSP2D", "tgl_sp2d", "tanggal_sp2d", "tanggal")),
-        C("document_no", "code", aliases=("NOSP2D", "no_sp2d", "nomor_sp2d", "nomor_dokumen")),
+        C("transaction_date", "date", aliases=("TGLSP2D", "tgl_sp2d", "tanggal_sp2d", "tanggal",
+                                               "sp2d_tgl")),
+        C("document_no", "code", aliases=("NOSP2D", "no_sp2d", "nomor_sp2d", "nomor_dokumen",
+                                          "sp2d_no")),
         WORK_UNIT,
+        INSTANSI_CONTEXT,
         PROGRAM,
         ACTIVITY,
         OUTPUT,
         ACCOUNT,
         FUNDING,
-        C("amount", "amount", aliases=("REALISASI", "realisasi", "nilai_sp2d", "nilai_realisasi"),
+        C("amount", "amount", aliases=("REALISASI", "realisasi", "nilai_realisasi", "NILAI",
+                                       "jumlah"),
+          fallback=("nilai_sp2d",),  # the SP2D total: the line amount when no jumlah column
           description="Rupiah; negative for refunds and corrections"),
         C("description", "text", False, aliases=("URAIAN", "uraian", "keterangan")),
     ),
     ("fiscal_year", "work_unit_code", "document_no", "output_code", "account_code"),
-    derivable=("fiscal_year",),
+    derivable=("fiscal_year", "program_code", "activity_code", "output_code", "account_code"),
 ))
 
 _add(Contract(
@@ -172,6 +210,9 @@ _add(Contract(
         FISCAL_YEAR,
         PERIOD_MONTH,
         WORK_UNIT,
+        INSTANSI_CONTEXT,
+        C("activity_code", "code", False, aliases=ACTIVITY.aliases,
+          description="Kegiatan, when the export writes the output without it ('EBA.994')"),
         OUTPUT,
         C("output_unit", "text", aliases=("satuan", "SATUAN", "satuan_output")),
         C("target_volume", "number", aliases=("VOLUME", "volume_target", "target", "target_output")),
@@ -252,12 +293,6 @@ LINEAGE_COLUMNS = (
     ("_ingested_at", "TIMESTAMP"),  # UTC
 )
 
-# Code shapes (used by the generator, derivations and the data-quality suites)
-CENTRAL_WORK_UNIT = re.compile(r"^\d{6}$")
-CENTRAL_ACCOUNT = re.compile(r"^5[1-8]\d{4}$")
-REGIONAL_SUB_ACTIVITY = re.compile(r"^\d\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4}$")
-REGIONAL_ACCOUNT = re.compile(r"^5\.\d\.\d{2}\.\d{2}\.\d{2}\.\d{4}$")
-REGIONAL_WORK_UNIT = re.compile(r"^\d{2}\.\d{2}\.\d\.\d{2}\.\d{2}$")
 
 INDONESIAN_MONTHS = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
                      "september", "oktober", "november", "desember")

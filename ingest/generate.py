@@ -1,9 +1,11 @@
 """Deterministic synthetic extracts for the PBK warehouse (`pbk generate`).
 
-`generate()` writes one CSV per extract kind (header = the contract's canonical columns, in contract
-order), plus `manifest.json` and `dirt.csv`. SF 1 is one national year: ~20,000 work units (half
-central satker in OM-SPAN/SAKTI shapes, half regional SKPD in SIPD shapes), ~5M budget lines,
-~20M realization lines, ~1M indicator rows.
+`generate()` writes one CSV per extract kind in the canonical layout (the contract's columns, in
+contract order, canonical codes; see ingest/codes.py), plus `manifest.json` and `dirt.csv`. SF 1 is
+one national year: ~20,000 work units (half central satker, half regional SKPD), ~5M budget lines,
+~20M realization lines, ~1M indicator rows. With `shape` other than canonical the same data is
+written in the layouts of real exports (ingest/export_shapes.py), by a streaming pass over the
+canonical files.
 
 How it stays fast and small:
 - the registry (institutions, work units, programs) is built first and is small;
@@ -26,6 +28,8 @@ import json
 import math
 import os
 import random
+import shutil
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
@@ -33,9 +37,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.contracts import CENTRAL_WORK_UNIT, CONTRACTS, INDONESIAN_MONTHS
+from ingest.codes import CENTRAL_WORK_UNIT, REGIONAL_WORK_UNIT
+from ingest.contracts import CONTRACTS, INDONESIAN_MONTHS
+from ingest.export_shapes import CANONICAL, CANONICAL_HEADERS, SHAPES, SPLIT_KINDS, write_layout_files
 
-GENERATOR_VERSION = 1
+# 2: canonical codes (output with its kegiatan, Kemendagri pemda codes, pemda-qualified SIPD SKPD
+# codes) and export shapes; the random draws and every other value are those of version 1.
+GENERATOR_VERSION = 2
 STREAMED_KINDS = ("budget", "budget_plan", "realization", "output_volume", "indicator")
 SMALL_KINDS = ("sakip_evaluation", "cost_standard")
 ALL_KINDS = STREAMED_KINDS + SMALL_KINDS
@@ -44,31 +52,22 @@ DIRT_FILE = "dirt.csv"
 MANIFEST_FILE = "manifest.json"
 DIRT_COLUMNS = ("kind", "file", "source_row", "dirt", "field", "value")
 
-# The row builders below emit values in this order; fail loudly if the contracts change under us.
-_EXPECTED_COLUMNS = {
-    "budget": ["fiscal_year", "gov_level", "instansi_code", "instansi_name", "work_unit_code",
-               "work_unit_name", "program_code", "program_name", "activity_code", "activity_name",
-               "output_code", "output_name", "account_code", "account_name", "funding_source",
-               "amount", "revision_no", "revision_date", "blocked_amount"],
-    "budget_plan": ["fiscal_year", "work_unit_code", "spending_type", "month", "planned_amount",
-                    "revision_no"],
-    "realization": ["fiscal_year", "transaction_date", "document_no", "work_unit_code",
-                    "program_code", "activity_code", "output_code", "account_code",
-                    "funding_source", "amount", "description"],
-    "output_volume": ["fiscal_year", "period_month", "work_unit_code", "output_code", "output_unit",
-                      "target_volume", "realized_volume", "cost_standard_code"],
-    "indicator": ["fiscal_year", "period_month", "instansi_code", "work_unit_code", "indicator_code",
-                  "indicator_name", "level", "parent_indicator_code", "program_code",
-                  "activity_code", "output_code", "unit", "polarity", "target", "target_upper",
-                  "realization"],
-    "sakip_evaluation": ["fiscal_year", "instansi_code", "instansi_name", "regulation",
-                         "component_code", "sub_component_code", "score", "evaluator"],
-    "cost_standard": ["fiscal_year", "standard_type", "standard_code", "description", "unit",
-                      "region_code", "unit_cost"],
-}
-for _kind, _columns in _EXPECTED_COLUMNS.items():
-    if CONTRACTS[_kind].column_names != _columns:
-        raise RuntimeError(f"contract for {_kind!r} changed; update ingest/generate.py row builders")
+# The canonical layout (ingest/export_shapes.py): the row builders below emit values in this order.
+# Contracts may gain optional columns the generator does not fill; anything else that changes
+# under us fails loudly.
+CANONICAL_COLUMNS = {kind: list(columns) for kind, columns in CANONICAL_HEADERS.items()}
+
+
+def _check_canonical_columns() -> None:
+    for kind, columns in CANONICAL_COLUMNS.items():
+        contract = CONTRACTS[kind].column_names
+        in_contract_order = [c for c in contract if c in columns]
+        missing = set(CONTRACTS[kind].mandatory) - set(columns) - set(CONTRACTS[kind].derivable)
+        if in_contract_order != columns or missing:
+            raise RuntimeError(f"contract for {kind!r} changed; update ingest/generate.py row builders")
+
+
+_check_canonical_columns()
 
 # --------------------------------------------------------------------------------------------
 # Dirt: which types apply to which kind, and which fields each type may touch.
@@ -673,23 +672,37 @@ class Program:
 @dataclass
 class WorkUnit:
     serial: int
-    code: str
+    code: str  # canonical: satker '019012', or pemda + SIPD kode_skpd '32.73.1.02.0.00.0.00.01.0000'
     name: str
     # regional only: urusan/bidang of the SKPD and its topic
     urusan: int = 0
     bidang: int = 0
     topic: str = ""
+    # the code of generator version 1 ('32.73.1.02.01'), kept in indicator codes so they stay as
+    # they were
+    legacy_code: str = ""
 
 
 @dataclass
 class Instansi:
-    code: str
+    code: str  # canonical: BA '019', or Kemendagri pemda code '32' / '32.73'
     name: str
     gov_level: str
     units: list[WorkUnit] = field(default_factory=list)
     programs: list[Program] = field(default_factory=list)  # central: dukman (WA) first
     is_province: bool = False
     blank_funding: bool = False  # regional exports without sumber dana
+    # the code of generator version 1 (BPS-style '3200' / '3273' for a pemda): it seeds random
+    # streams and numbers SP2D documents, so the data stay those of version 1
+    legacy_code: str = ""
+
+    def __post_init__(self):
+        self.legacy_code = self.legacy_code or self.code
+
+
+def pemda_code(legacy: str) -> str:
+    """BPS-style '3273' -> Kemendagri '32.73'; a province '3200' -> '32'."""
+    return legacy[:2] if legacy.endswith("00") else f"{legacy[:2]}.{legacy[2:]}"
 
 
 @dataclass
@@ -785,8 +798,9 @@ def _pemda_candidates(rnd: random.Random, count: int) -> list[tuple[str, str, bo
 
 def _regional_instansi(rnd: random.Random, count: int) -> list[Instansi]:
     result = []
-    for code, name, is_province in _pemda_candidates(rnd, count):
-        inst = Instansi(code, name, "daerah", is_province=is_province)
+    for legacy, name, is_province in _pemda_candidates(rnd, count):
+        inst = Instansi(pemda_code(legacy), name, "daerah", is_province=is_province,
+                        legacy_code=legacy)
         inst.blank_funding = rnd.random() < 0.1
         result.append(inst)
     return result
@@ -809,13 +823,14 @@ def _add_central_units(rnd: random.Random, inst: Instansi, size: int, serial: in
             topic = inst.programs[1 + rnd.randrange(len(inst.programs) - 1)].topic
             place = REAL_PEMDA[rnd.randrange(len(REAL_PEMDA))][1].split(" ", 1)[1]
             name = f"Balai {topic} {place}"
-        inst.units.append(WorkUnit(serial, f"{inst.code}{number:03d}", name))
+        code = f"{inst.code}{number:03d}"
+        inst.units.append(WorkUnit(serial, code, name, legacy_code=code))
         serial += 1
     return serial
 
 
 def _add_regional_units(rnd: random.Random, inst: Instansi, size: int, serial: int) -> int:
-    prov, kab = inst.code[:2], inst.code[2:]
+    prov, kab = inst.legacy_code[:2], inst.legacy_code[2:]
     optional = REGIONAL_OPD[CORE_OPD:]
     opds = list(REGIONAL_OPD[:CORE_OPD]) + rnd.sample(optional, len(optional))
     chosen = opds[:size]
@@ -831,10 +846,22 @@ def _add_regional_units(rnd: random.Random, inst: Instansi, size: int, serial: i
             chosen.append((7, 1, extra + 1, f"Kecamatan {place}{suffix}",
                            "Penyelenggaraan Pemerintahan Kecamatan"))
     for urusan, bidang, number, opd_name, topic in sorted(chosen, key=lambda o: o[:3]):
-        code = f"{prov}.{kab}.{urusan}.{bidang:02d}.{number:02d}"
-        inst.units.append(WorkUnit(serial, code, f"{opd_name} {inst.name}", urusan, bidang, topic))
+        code = f"{inst.code}.{_kode_skpd(urusan, bidang, number)}"
+        inst.units.append(WorkUnit(serial, code, f"{opd_name} {inst.name}", urusan, bidang, topic,
+                                   legacy_code=f"{prov}.{kab}.{urusan}.{bidang:02d}.{number:02d}"))
         serial += 1
+    codes = [unit.code for unit in inst.units]
+    if len(set(codes)) != len(codes) or not all(REGIONAL_WORK_UNIT.match(c) for c in codes):
+        raise RuntimeError(f"SKPD codes of pemda {inst.code} repeat or are malformed")
     return serial
+
+
+def _kode_skpd(urusan: int, bidang: int, number: int) -> str:
+    """SIPD's 22-character SKPD code: urusan.bidang, two unused urusan.bidang pairs, organisation
+    (2 digits), unit (4 digits). A kecamatan is a unit of the one kecamatan organisation."""
+    if (urusan, bidang) == (7, 1):
+        return f"7.01.0.00.0.00.01.{number:04d}"
+    return f"{urusan}.{bidang:02d}.0.00.0.00.{number:02d}.0000"
 
 
 def build_registry(seed: int, scale: float) -> list[Instansi]:
@@ -926,8 +953,10 @@ class _UnitGenerator:
         picked = [DUKMAN_OUTPUTS[0]] + rnd.sample(DUKMAN_OUTPUTS[1:], rnd.randint(5, 9))
         for i, (ro, name, archetype) in enumerate(picked):
             act = activities[i % len(activities)]
-            outputs.append(Output(dukman.code, dukman.name, act.code, act.name, ro, name, archetype))
-        used = {o.code for o in outputs}
+            outputs.append(Output(dukman.code, dukman.name, act.code, act.name, f"{act.code}.{ro}",
+                                  name, archetype))
+        # one KRO.RO per satker whatever its kegiatan, as in version 1 (the draws depend on it)
+        used = {ro for ro, _name, _archetype in picked}
         tech_programs = rnd.sample(inst.programs[1:], min(len(inst.programs) - 1, rnd.randint(1, 2)))
         for program in tech_programs:
             kro = [k for k in TECH_KRO if k[2] != "bansos" or program.topic in BANSOS_TOPICS]
@@ -936,12 +965,12 @@ class _UnitGenerator:
                 families = rnd.choices(kro, weights=kro_weights, k=2)
                 for _ in range(rnd.randint(3, 6)):
                     letters, kro_name, archetype, _w = families[rnd.randrange(2)]
-                    code = f"{letters}.{rnd.randint(1, 999):03d}"
-                    if code in used:
+                    ro = f"{letters}.{rnd.randint(1, 999):03d}"
+                    if ro in used:
                         continue
-                    used.add(code)
-                    outputs.append(Output(program.code, program.name, act.code, act.name, code,
-                                          f"{kro_name} {act.topic}", archetype))
+                    used.add(ro)
+                    outputs.append(Output(program.code, program.name, act.code, act.name,
+                                          f"{act.code}.{ro}", f"{kro_name} {act.topic}", archetype))
         return outputs
 
     def _regional_outputs(self, rnd: random.Random, inst: Instansi, unit: WorkUnit) -> list[Output]:
@@ -1159,9 +1188,9 @@ class _UnitGenerator:
             prefix = f"{self.fy[2:]}{unit.code}"
             doc_numbers = [f"{prefix}{s:07d}" for s in doc_seq.tolist()]
         else:  # SP2D numbers run per pemda (issued by its BUD), not per SKPD
-            start = self.regional_doc_counter[inst.code]
-            self.regional_doc_counter[inst.code] = start + int(doc_seq[-1])
-            prefix = f"SP2D/{inst.code}/{self.fy}/"
+            start = self.regional_doc_counter[inst.legacy_code]
+            self.regional_doc_counter[inst.legacy_code] = start + int(doc_seq[-1])
+            prefix = f"SP2D/{inst.legacy_code}/{self.fy}/"  # the BPS-style number of version 1
             doc_numbers = [f"{prefix}{start + s:06d}" for s in doc_seq.tolist()]
         variant = nrng.integers(0, 3, n)
         descriptions = [ENCODED_REFUND_DESCRIPTIONS[v % 2] if r else ENCODED_DESCRIPTIONS[c][m][v]
@@ -1258,17 +1287,17 @@ class _UnitGenerator:
 
     def instansi_indicator_rows(self, inst: Instansi) -> tuple[list[tuple], list[str]]:
         """Tujuan and sasaran strategis indicators; returns rows and the sasaran codes."""
-        rnd = random.Random(f"{self.seed}:instansi:{inst.code}")
+        rnd = random.Random(f"{self.seed}:instansi:{inst.legacy_code}")
         rows, tujuan_codes, sasaran_codes = [], [], []
         pool = TUJUAN_INDICATORS[inst.gov_level]
         for n, (name, unit, polarity, lo, hi) in enumerate(rnd.sample(pool, rnd.randint(1, 2)), 1):
-            code = f"IKT.{inst.code}.{n:02d}"
+            code = f"IKT.{inst.legacy_code}.{n:02d}"
             tujuan_codes.append(code)
             rows += self._indicator_rows(rnd, inst, "", code, name, "tujuan", "", "", "", "", unit,
                                          polarity, lo, hi)
         for n, (name, unit, polarity, lo, hi) in enumerate(
                 rnd.sample(SASARAN_INDICATORS, rnd.randint(2, 4)), 1):
-            code = f"IKU.{inst.code}.{n:02d}"
+            code = f"IKU.{inst.legacy_code}.{n:02d}"
             sasaran_codes.append(code)
             rows += self._indicator_rows(rnd, inst, "", code, name, "sasaran_strategis",
                                          rnd.choice(tujuan_codes), "", "", "", unit, polarity, lo, hi)
@@ -1283,7 +1312,7 @@ class _UnitGenerator:
         for output in live:  # one indicator per program, then per activity
             if output.program_code not in program_indicator:
                 counter += 1
-                code = f"IKP.{unit.code}.{counter:03d}"
+                code = f"IKP.{unit.legacy_code}.{counter:03d}"
                 program_indicator[output.program_code] = code
                 topic = output.program_name.removeprefix("Program ")
                 name, unit_name, polarity, lo, hi = self._template(rnd, topic)
@@ -1293,7 +1322,7 @@ class _UnitGenerator:
         for output in live:
             if output.activity_code not in activity_indicator:
                 counter += 1
-                code = f"IKK.{unit.code}.{counter:03d}"
+                code = f"IKK.{unit.legacy_code}.{counter:03d}"
                 activity_indicator[output.activity_code] = code
                 name, unit_name, polarity, lo, hi = self._template(rnd, output.activity_name)
                 rows += self._indicator_rows(rnd, inst, unit.code, code, name, "kegiatan",
@@ -1302,7 +1331,7 @@ class _UnitGenerator:
                                              polarity, lo, hi)
         for output in rnd.sample(live, min(len(live), rnd.randint(2, 5))):
             counter += 1
-            code = f"IKO.{unit.code}.{counter:03d}"
+            code = f"IKO.{unit.legacy_code}.{counter:03d}"
             # ~10% of output indicators are not linked to any kegiatan indicator (broken cascade)
             parent = "" if rnd.random() < 0.1 else activity_indicator[output.activity_code]
             name, unit_name, polarity, lo, hi = self._template(rnd, output.name)
@@ -1413,7 +1442,7 @@ def _inject_dirt(kind: str, clean_path: Path, final_path: Path, base_rows: int, 
             changes[row] = (dirt, "work_unit_code", turn)
         else:
             changes[row] = (dirt, "transaction_date", turn)
-    columns = CONTRACTS[kind].column_names
+    columns = CANONICAL_COLUMNS[kind]
     file_name = FILE_NAMES[kind]
     records = []
     saved: dict[int, tuple[str, int]] = {}
@@ -1468,22 +1497,70 @@ def _dirty_value(dirt: str, value: str, turn: int, fiscal_year: int) -> str:
 def _open_csv(path: Path, kind: str):
     handle = open(path, "w", encoding="utf-8", newline="", buffering=1 << 20)
     writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(CONTRACTS[kind].column_names)
+    writer.writerow(CANONICAL_COLUMNS[kind])
     return handle, writer
 
 
 def generate(out_dir: Path, scale: float, seed: int = 42, dirty_fraction: float = 0.0,
-             fiscal_year: int = 2025) -> dict:
-    """Write the synthetic extracts for one fiscal year into out_dir; return the manifest."""
+             fiscal_year: int = 2025, shape: str = CANONICAL) -> dict:
+    """Write the synthetic extracts for one fiscal year into out_dir; return the manifest.
+
+    shape: 'canonical' (one file per kind in the canonical layout) or a real export shape of
+    ingest/export_shapes.py (budget, budget_plan, realization and output_volume each as a _pusat
+    and a _daerah file in that shape's layouts; the other kinds canonical)."""
     if not scale > 0 or not math.isfinite(scale):
         raise ValueError(f"scale must be a positive number, got {scale!r}")
     if not 0.0 <= dirty_fraction <= 0.5:
         raise ValueError(f"dirty_fraction must be within [0, 0.5], got {dirty_fraction!r}")
     if seed < 0:
         raise ValueError(f"seed must be non-negative, got {seed!r}")
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
+    if shape != CANONICAL and dirty_fraction:
+        # dirt.csv points at rows and fields of canonical files; layouts would move and reformat them
+        raise ValueError(f"shape {shape!r} is written clean only: dirt is injected into canonical "
+                         f"files; use dirty_fraction 0 (got {dirty_fraction!r}) or shape "
+                         f"{CANONICAL!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if shape == CANONICAL:
+        files, totals = _write_canonical(out_dir, scale, seed, dirty_fraction, fiscal_year)
+    else:
+        # the canonical files are made beside the layout files (same file system: moves are renames)
+        staging = Path(tempfile.mkdtemp(prefix=".canonical-", dir=out_dir))
+        try:
+            canonical, totals = _write_canonical(staging, scale, seed, 0.0, fiscal_year)
+            files = {}
+            for stem, entry in write_layout_files(staging, out_dir, shape).items():
+                files[stem] = {**entry, "clean_rows": entry["rows"], "base_rows": entry["rows"],
+                               "dirt": {dirt: 0 for dirt in DIRT_TYPES[entry["kind"]]}}
+            for kind in ALL_KINDS:
+                if kind not in SPLIT_KINDS:
+                    os.replace(staging / FILE_NAMES[kind], out_dir / FILE_NAMES[kind])
+                    files[kind] = canonical[kind]
+            os.replace(staging / DIRT_FILE, out_dir / DIRT_FILE)  # header only: clean data
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    manifest = {
+        "generator_version": GENERATOR_VERSION,
+        "scale": scale,
+        "seed": seed,
+        "dirty_fraction": dirty_fraction,
+        "fiscal_year": fiscal_year,
+        "shape": shape,
+        "dirt_file": DIRT_FILE,
+        "files": files,
+        "totals": totals,
+    }
+    with open(out_dir / MANIFEST_FILE, "w", encoding="utf-8", newline="\n") as handle:
+        json.dump(manifest, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    return manifest
 
+
+def _write_canonical(out_dir: Path, scale: float, seed: int, dirty_fraction: float,
+                     fiscal_year: int) -> tuple[dict, dict]:
+    """The canonical files and dirt.csv; returns the manifest's files and totals entries."""
     registry = build_registry(seed, scale)
     cost_rows, sbk_by_unit = _cost_standard_rows(seed, fiscal_year)
     accounts = {"pusat": _Accounts("pusat", CENTRAL_ACCOUNTS),
@@ -1549,17 +1626,4 @@ def generate(out_dir: Path, scale: float, seed: int = 42, dirty_fraction: float 
         "cost_standards_sbk": sum(1 for row in cost_rows if row[1] == "SBK"),
         **sakip_totals,
     })
-    manifest = {
-        "generator_version": GENERATOR_VERSION,
-        "scale": scale,
-        "seed": seed,
-        "dirty_fraction": dirty_fraction,
-        "fiscal_year": fiscal_year,
-        "dirt_file": DIRT_FILE,
-        "files": files,
-        "totals": dict(totals),
-    }
-    with open(out_dir / MANIFEST_FILE, "w", encoding="utf-8", newline="\n") as handle:
-        json.dump(manifest, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-    return manifest
+    return files, dict(totals)

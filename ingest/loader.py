@@ -9,6 +9,7 @@ ops.load_log. rows read = rows loaded + rows quarantined is asserted before the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib
 import os
@@ -18,13 +19,15 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 from . import normalise as N
-from .contracts import (CENTRAL_ACCOUNT, CONTRACTS, REGIONAL_ACCOUNT, Contract,
-                        normalise_header, raw_table_ddl)
+from . import codes
+from .contracts import (CODE_PARTS, CONTRACTS, SQL_TYPES, Contract, normalise_header,
+                        raw_table_ddl)
 from .readers import FileRejected, Stage, file_format, sql_literal, stage_csv, stage_parquet, stage_xlsx
 from .settings import Paths, paths as default_paths
 from expectations.schema import DQ_RESULTS_DDL
@@ -41,12 +44,25 @@ OPS_DDL = [
         rows_quarantined BIGINT, bytes BIGINT, seconds DOUBLE, message VARCHAR,
         file_format VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, archived_to VARCHAR,
         scope VARCHAR)""",
+    # Money is accounted like rows (to hold against the OM-SPAN or SIPD total): amount_read =
+    # amount_loaded + amount_quarantined; rows whose amount does not parse are counted apart.
+    "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS amount_read DECIMAL(38,2)",
+    "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS amount_loaded DECIMAL(38,2)",
+    "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS amount_quarantined DECIMAL(38,2)",
+    "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS rows_amount_unparsed BIGINT",
     """CREATE TABLE IF NOT EXISTS ops.quarantine (
         load_id VARCHAR, source_file VARCHAR, source_row BIGINT, kind VARCHAR, field VARCHAR,
         value VARCHAR, rule VARCHAR, reason VARCHAR, raw_values JSON, quarantined_at TIMESTAMP)""",
 ]
 
 EXIT_OK, EXIT_INTERNAL_ERROR, EXIT_REJECTED = 0, 1, 2
+# The Rupiah column each kind's money is accounted by in ops.load_log
+MONEY_COLUMNS = {"budget": "amount", "budget_plan": "planned_amount", "realization": "amount",
+                 "cost_standard": "unit_cost"}
+LOAD_LOG_COLUMNS = ("load_id", "source_file", "source_path", "source_sha256", "kind", "status",
+                    "rows_read", "rows_loaded", "rows_quarantined", "bytes", "seconds", "message",
+                    "file_format", "started_at", "finished_at", "archived_to", "scope",
+                    "amount_read", "amount_loaded", "amount_quarantined", "rows_amount_unparsed")
 
 
 @dataclass
@@ -67,6 +83,11 @@ class FileResult:
     notes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)   # failed warn-severity rules
     scope: str | None = None                       # fiscal years in the batch
+    # Rupiah of the kind's money column (MONEY_COLUMNS): read = loaded + quarantined, exactly
+    amount_read: Decimal | None = None
+    amount_loaded: Decimal | None = None
+    amount_quarantined: Decimal | None = None
+    rows_amount_unparsed: int | None = None        # rows whose amount is empty or not a number
     dq_seconds: float = 0.0                        # of `seconds`, spent in the GX suites
 
     def as_dict(self) -> dict:
@@ -123,41 +144,86 @@ def utcnow() -> dt.datetime:
 class Mapping:
     kind: str
     columns: dict[str, int]        # canonical column -> position in the file's header
-    extra: list[int]               # positions of columns the contract does not know
-    derived: list[str]             # canonical columns the loader derives
+    extra: list[int]               # positions of columns the contract does not know (kept in _extra)
+    derived: list[str]             # canonical columns absent from the file that the loader derives
+    parts: dict[str, int] = field(default_factory=dict)  # code part (codes.py) -> position
+    fallbacks: list[str] = field(default_factory=list)   # notes: headers passed over for a finer one
+    passed_over: list[int] = field(default_factory=list)  # their positions (kept in _extra)
 
 
-def alias_table(contract: Contract) -> dict[str, str]:
-    table = {}
+def alias_table(contract: Contract) -> tuple[dict[str, str], dict[str, str]]:
+    """Normalised header -> canonical column, for primary and fallback aliases."""
+    primary, fallback = {}, {}
     for column in contract.columns:
         for name in (column.name, *column.aliases):
-            table.setdefault(normalise_header(name), column.name)
-    return table
+            primary.setdefault(normalise_header(name), column.name)
+        for name in column.fallback_aliases:
+            fallback.setdefault(normalise_header(name), column.name)
+    return primary, fallback
+
+
+PART_HEADERS = {normalise_header(h): part for part, headers in CODE_PARTS.items() for h in headers}
+CODE_COLUMNS = ("program_code", "activity_code", "output_code", "account_code")
+
+
+def derivable_codes(present: set[str], parts: set[str]) -> set[str]:
+    """Code columns an export may leave out because other columns carry them: a MAK holds program,
+    kegiatan, output and akun; a SIPD sub-kegiatan holds its program and kegiatan."""
+    out = set()
+    if "mak" in parts:
+        out.update(CODE_COLUMNS)
+    if "output_code" in present:
+        out.update(("program_code", "activity_code"))
+    return out
 
 
 def map_headers(headers: list[str], contract: Contract) -> tuple[Mapping, list[str]]:
     """Map the file's headers onto the contract; returns the mapping and the missing mandatory
     columns (each with the aliases tried)."""
-    aliases = alias_table(contract)
+    primary, fallback = alias_table(contract)
     columns: dict[str, int] = {}
-    extra = []
+    extra, parts, later = [], {}, []
     for i, header in enumerate(headers):
-        canonical = aliases.get(normalise_header(header))
+        key = normalise_header(header)
+        canonical = primary.get(key)
         if canonical is None:
-            extra.append(i)
+            later.append(i)
         elif canonical in columns:
             raise FileRejected(f"columns {headers[columns[canonical]]!r} and {header!r} both map to "
                                f"{canonical!r}; keep one")
         else:
             columns[canonical] = i
+    passed_over, passed_positions = [], []
+    for i in later:
+        key = normalise_header(headers[i])
+        canonical = fallback.get(key)
+        if canonical is not None and canonical not in columns:
+            columns[canonical] = i
+            continue
+        part = PART_HEADERS.get(key)
+        if part is not None and part not in parts and (part != "ro" or "output_code" in columns):
+            parts[part] = i
+        elif canonical is not None:
+            passed_positions.append(i)
+            passed_over.append(f"{headers[i]} kept in _extra ({headers[columns[canonical]]} is "
+                               f"the {canonical})")
+        extra.append(i)
     missing, derived = [], []
+    codes = derivable_codes(set(columns), set(parts))
     for column in contract.columns:
-        if column.mandatory and column.name not in columns:
-            if column.name in contract.derivable:
+        if column.name in columns:
+            continue
+        if column.name in CODE_COLUMNS and column.name in contract.derivable:
+            if column.name in codes:
                 derived.append(column.name)
-            else:
+            elif column.mandatory:
                 missing.append(column.name)
-    return Mapping(contract.kind, columns, extra, derived), missing
+        elif column.name == "instansi_code" and not column.mandatory:
+            derived.append(column.name)   # from the program's BA or the SKPD's pemda
+        elif column.mandatory:
+            (derived if column.name in contract.derivable else missing).append(column.name)
+    return (Mapping(contract.kind, columns, extra, derived, parts, passed_over, passed_positions),
+            missing)
 
 
 def describe_missing(contract: Contract, missing: list[str]) -> str:
@@ -181,6 +247,13 @@ def detect_kind(headers: list[str], kind: str | None) -> Mapping:
     for contract in CONTRACTS.values():
         mapping, missing = map_headers(headers, contract)
         (complete if not missing else partial).append((mapping, missing))
+    if len(complete) > 1:
+        # A kind whose columns are all read by another kind too is the lesser reading: a
+        # realization file holds every mandatory budget column (budget derives its revision)
+        def used(mapping: Mapping) -> set[int]:
+            return set(mapping.columns.values()) | set(mapping.parts.values())
+        complete = [(m, x) for m, x in complete
+                    if not any(used(m) < used(other) for other, _ in complete)]
     if len(complete) == 1:
         return complete[0][0]
     if len(complete) > 1:
@@ -210,12 +283,15 @@ def build_typed_select(con, stage: Stage, mapping: Mapping) -> tuple[str, list[s
             N.number_style_probe(_cell(mapping.columns[c.name]), stage.table)).fetchone()
         styles[c.name] = N.decide_number_style(id_only, en_only, c.type)
     builders = {"date": N.date_sql, "int": N.integer_sql, "month": N.month_sql}
+    canonical = canonical_codes(mapping)
     values, errors, messages = {}, {}, {}
     for column in contract.columns:
         if column.name not in mapping.columns:
             continue
         cell = f"t{mapping.columns[column.name]}"
-        if column.type in ("amount", "number"):
+        if column.name in canonical:
+            value, rule = f'"__c_{column.name}"', None
+        elif column.type in ("amount", "number"):
             sql_type = "DECIMAL(18,2)" if column.type == "amount" else "DOUBLE"
             value, rule = N.number_sql(cell, styles[column.name], sql_type)
         elif column.type == "enum":
@@ -225,7 +301,10 @@ def build_typed_select(con, stage: Stage, mapping: Mapping) -> tuple[str, list[s
         else:
             value, rule = N.text_sql(cell)
         values[column.name] = value
-        error = N.error_sql(cell, f'"{column.name}"', rule, column.mandatory)
+        # a code is missing only when neither its cell nor the cells it is built from give it
+        error = (N.error_sql(f'"{column.name}"', f'"{column.name}"', None, column.mandatory)
+                 if column.name in canonical else
+                 N.error_sql(cell, f'"{column.name}"', rule, column.mandatory))
         if error:
             errors[column.name] = error
         header = stage.headers[mapping.columns[column.name]]
@@ -235,44 +314,117 @@ def build_typed_select(con, stage: Stage, mapping: Mapping) -> tuple[str, list[s
                                  for r, text in N.RULES.items()}
     for name, (value, error, note) in derivations(mapping).items():
         values[name] = value  # evaluated after the parsed columns it is derived from (below)
-        errors[name] = error
+        if error:
+            errors[name] = error
         messages[name] = {"underivable_value": f"column {name} is absent from the file and cannot "
                                                f"be derived from this row ({note})"}
     derived = [n for n in mapping.derived if n in values]
     extra = ("json_object(" + ", ".join(f"{sql_literal(stage.headers[i])}, {_cell(i)}"
                                         for i in mapping.extra) + ")"
              if mapping.extra else "NULL::JSON")
-    # Layers: trimmed cells -> parsed values -> derived values -> errors (each looks at its value)
+    # Layers: trimmed cells -> canonical codes (two steps: parts, then codes built on them) ->
+    # parsed values -> derived values -> errors (each looks at its value)
+    positions = dict.fromkeys([*mapping.columns.values(), *mapping.parts.values()])
     cells = [f"{stage.row_sql} AS _source_row"]
-    cells += [f"{N.trimmed(_cell(i))} AS t{i}" for i in mapping.columns.values()]
+    cells += [f"{N.trimmed(_cell(i))} AS t{i}" for i in positions]
     cells += [f"{extra} AS _extra"]
-    parsed = ["_source_row", "_extra"] + [f"{values[n]} AS \"{n}\"" for n in values
-                                          if n not in derived]
+    code_steps = [["*"] + [f"{sql} AS \"__c_{name}\"" for name, sql in step.items()]
+                  for step in canonical_steps(mapping)]
+    code_cols = [f'"__c_{name}"' for step in canonical_steps(mapping) for name in step]
+    parsed = (["_source_row", "_extra"] + code_cols
+              + [f"{values[n]} AS \"{n}\"" for n in values if n not in derived])
     with_derived = ["*"] + [f"{values[n]} AS \"{n}\"" for n in derived]
-    cell_cols = [f"t{i}" for i in mapping.columns.values()]
-    final = (["_source_row", "_extra"] + [f'"{n}"' for n in values]
+    cell_cols = [f"t{i}" for i in positions]
+    # columns the file lacks are NULL, so every rule reads the same table shape
+    absent = [f'NULL::{SQL_TYPES[c.type]} AS "{c.name}"' for c in contract.columns
+              if c.name not in values]
+    final = (["_source_row", "_extra"] + [f'"{n}"' for n in values] + absent
              + [f"{errors[n]} AS \"__e_{n}\"" for n in errors])
+    source = f"(SELECT {', '.join(cells)} FROM {stage.table})"
+    for step in code_steps:
+        source = f"(SELECT {', '.join(step)} FROM {source})"
     sql = (f"SELECT {', '.join(final)} FROM (SELECT {', '.join(with_derived)} FROM ("
-           f"SELECT {', '.join(parsed + cell_cols)} FROM (SELECT {', '.join(cells)} "
-           f"FROM {stage.table})))")
+           f"SELECT {', '.join(parsed + cell_cols)} FROM {source}))")
     return sql, list(errors), messages
 
 
-def derivations(mapping: Mapping) -> dict[str, tuple[str, str, str]]:
+def _mapped_cell(mapping: Mapping, name: str) -> str | None:
+    if name in mapping.columns:
+        return f"t{mapping.columns[name]}"
+    if name in mapping.parts:
+        return f"t{mapping.parts[name]}"
+    return None
+
+
+def canonical_steps(mapping: Mapping) -> list[dict[str, str]]:
+    """The canonical code columns (`__c_<name>`) in dependency order: the pemda and kegiatan first,
+    then the codes built on them (program, output, work unit, akun), then the institution derived
+    from those. See ingest/codes.py."""
+    contract = CONTRACTS[mapping.kind]
+    names = set(contract.column_names)
+    cell = functools.partial(_mapped_cell, mapping)
+    mak, output_cell = cell("mak"), cell("output_code")
+    sub_activity = output_cell if mapping.kind != "output_volume" else None
+    first, second, third = {}, {}, {}
+    if "instansi_code" in names and cell("instansi_code"):
+        first["pemda"] = codes.pemda_sql(cell("instansi_code"))
+    if "activity_code" in names and (cell("activity_code") or mak or sub_activity):
+        first["activity_code"] = codes.activity_sql(cell("activity_code"), mak, sub_activity)
+    pemda = '"__c_pemda"' if "pemda" in first else None
+    activity = '"__c_activity_code"' if "activity_code" in first else None
+    if "program_code" in names and (cell("program_code") or mak or sub_activity):
+        second["program_code"] = codes.program_sql(cell("program_code"), cell("instansi_code"),
+                                                   cell("eselon1"), mak, sub_activity)
+    if "output_code" in names and (output_cell or mak):
+        second["output_code"] = codes.output_sql(output_cell, activity or "NULL", cell("ro"), mak)
+    if "account_code" in names and (cell("account_code") or mak):
+        second["account_code"] = codes.account_sql(cell("account_code"), mak)
+    if "work_unit_code" in names and cell("work_unit_code"):
+        second["work_unit_code"] = codes.work_unit_sql(cell("work_unit_code"), pemda)
+    if "instansi_code" in names:
+        derived = codes.instansi_from_codes_sql(
+            '"__c_program_code"' if "program_code" in second else None,
+            '"__c_work_unit_code"' if "work_unit_code" in second else None)
+        third["instansi_code"] = f"coalesce({pemda or 'NULL'}, {derived})"
+    return [step for step in (first, second, third) if step]
+
+
+def canonical_codes(mapping: Mapping) -> set[str]:
+    """Contract columns whose value is their canonical code column."""
+    return {name for step in canonical_steps(mapping) for name in step if name != "pemda"}
+
+
+def derivation_note(name: str, mapping: Mapping) -> str:
+    if name == "instansi_code":
+        return "instansi_code derived (the BA of the program, or the pemda of the SKPD)"
+    source = "the MAK" if "mak" in mapping.parts else "the sub-kegiatan (its leading segments)"
+    return f"{name} derived from {source}"
+
+
+def derivations(mapping: Mapping) -> dict[str, tuple[str, str | None, str]]:
     """Columns an export lacks that can be derived safely: name -> (value, error, note).
     The note goes into the load log."""
     out = {}
+    canonical = canonical_codes(mapping)
     for name in mapping.derived:
+        underivable = f"CASE WHEN \"{name}\" IS NULL THEN 'underivable_value' END"
         if name == "fiscal_year":  # realization: the year of the SP2D date
             # an empty or bad transaction_date already quarantines the row
-            out[name] = ('year("transaction_date")', "NULL",
+            out[name] = ('year("transaction_date")', None,
                          "fiscal_year derived from transaction_date")
-        elif name == "gov_level":  # budget: central akun is 6 digits, SIPD kode rekening dotted
-            value = (f"CASE WHEN regexp_matches(\"account_code\", '{REGIONAL_ACCOUNT.pattern}') "
-                     f"THEN 'daerah' WHEN regexp_matches(\"account_code\", "
-                     f"'{CENTRAL_ACCOUNT.pattern}') THEN 'pusat' END")
-            out[name] = (value, "CASE WHEN \"gov_level\" IS NULL THEN 'underivable_value' END",
-                         "gov_level derived from the account code shape (SIPD kode rekening = daerah)")
+        elif name == "gov_level":  # central akun is 6 digits, SIPD kode rekening dotted
+            value = (f"CASE WHEN regexp_matches(\"__c_account_code\", '{codes.REGIONAL_ACCOUNT.pattern}') "
+                     f"OR regexp_matches(\"__c_work_unit_code\", '{codes.REGIONAL_WORK_UNIT.pattern}') "
+                     f"THEN 'daerah' WHEN regexp_matches(\"__c_account_code\", "
+                     f"'{codes.CENTRAL_ACCOUNT.pattern}') THEN 'pusat' END")
+            out[name] = (value, underivable,
+                         "gov_level derived from the code shapes (SIPD kode rekening or SKPD = daerah)")
+        elif name == "revision_no":  # a listing without a revision column is the DIPA as it stands
+            out[name] = ("0", None, "revision_no absent: lines read as revision 0")
+        elif name in canonical:
+            mandatory = CONTRACTS[mapping.kind].column(name).mandatory
+            out[name] = (f'"__c_{name}"', underivable if mandatory else None,
+                         derivation_note(name, mapping))
     return out
 
 
@@ -330,11 +482,13 @@ class Loader:
 
     def log(self, r: FileResult, path: Path, started: dt.datetime, fmt: str | None) -> None:
         self.con.execute(
-            "INSERT INTO ops.load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO ops.load_log ({', '.join(LOAD_LOG_COLUMNS)}) VALUES "
+            f"({', '.join('?' for _ in LOAD_LOG_COLUMNS)})",
             [r.load_id, path.name, str(path), r.sha256, r.kind, r.status, r.rows_read,
              r.rows_loaded, r.rows_quarantined, r.bytes, r.seconds,
              "; ".join(filter(None, [r.reason, *r.notes, *r.warnings])) or None, fmt, started,
-             utcnow(), r.archived_to, r.scope])
+             utcnow(), r.archived_to, r.scope, r.amount_read, r.amount_loaded,
+             r.amount_quarantined, r.rows_amount_unparsed])
 
     def load_file(self, path: Path, kind: str | None = None, sheet: str | None = None) -> FileResult:
         started, t0 = utcnow(), time.perf_counter()
@@ -398,9 +552,15 @@ class Loader:
         result.kind = mapping.kind
         result.notes += stage.notes
         result.notes += [note for _, _, note in derivations(mapping).values()]
-        if mapping.extra:
-            result.notes.append("kept unknown columns in _extra: "
-                                + ", ".join(stage.headers[i] for i in mapping.extra))
+        result.notes += mapping.fallbacks
+        parts = set(mapping.parts.values())
+        if parts:
+            result.notes.append("codes built from the columns " + ", ".join(
+                stage.headers[i] for i in sorted(parts)) + " (kept in _extra as written)")
+        unknown = [stage.headers[i] for i in mapping.extra
+                   if i not in parts and i not in mapping.passed_over]
+        if unknown:
+            result.notes.append("kept unknown columns in _extra: " + ", ".join(unknown))
         typed_sql, error_names, messages = build_typed_select(self.con, stage, mapping)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE __typed AS {typed_sql}")
         ok = " AND ".join(f"\"__e_{n}\" IS NULL" for n in error_names) or "true"
@@ -466,8 +626,17 @@ class Loader:
             scope)
         result.dq_seconds = time.perf_counter() - dq_started
         results = verdict.results + batch_results
+        money = MONEY_COLUMNS.get(mapping.kind)
+        if money:
+            amount_read, unparsed = self.con.execute(
+                f'SELECT coalesce(sum("{money}"), 0), count(*) FILTER (WHERE "{money}" IS NULL) '
+                f"FROM __typed").fetchone()
+            result.amount_read = amount_read
+            result.rows_amount_unparsed = unparsed + len(stage.malformed)
         rejecting = [r for r in results if r.severity == "reject" and not r.success]
         if rejecting:
+            result.amount_loaded = Decimal(0) if money else None
+            result.amount_quarantined = result.amount_read
             # a rejected batch never reaches raw.*: only its rule results are kept
             self.dq_engine.record_results(self.con, load_id, None, suite, verdict.results, path.name)
             self.dq_engine.record_results(self.con, load_id, None, batch_suite, batch_results,
@@ -515,6 +684,18 @@ class Loader:
             if rows_read != loaded + in_quarantine or in_quarantine != quarantined:
                 raise RuntimeError(f"{path.name}: rows read {rows_read} != loaded {loaded} + "
                                    f"quarantined {in_quarantine}; batch rolled back")
+            if money:
+                amount_loaded, amount_quarantined = self.con.execute(
+                    f'SELECT (SELECT coalesce(sum("{money}"), 0) FROM raw.{mapping.kind} WHERE '
+                    f'_load_id = ?), (SELECT coalesce(sum("{money}"), 0) FROM __typed WHERE '
+                    f"_source_row IN (SELECT source_row FROM ops.quarantine WHERE load_id = ?))",
+                    [load_id, load_id]).fetchone()
+                # Nothing lost in Rupiah either: every parsed amount is loaded or quarantined
+                if result.amount_read != amount_loaded + amount_quarantined:
+                    raise RuntimeError(f"{path.name}: amount read {result.amount_read} != loaded "
+                                       f"{amount_loaded} + quarantined {amount_quarantined}; "
+                                       "batch rolled back")
+                result.amount_loaded, result.amount_quarantined = amount_loaded, amount_quarantined
             result.rows_loaded, result.rows_quarantined = loaded, in_quarantine
             result.quarantined_by_rule = by_rule
             result.status = "loaded"

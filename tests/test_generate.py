@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from ingest.contracts import (
+from ingest.codes import (
     CENTRAL_ACCOUNT,
     CENTRAL_WORK_UNIT,
-    CONTRACTS,
     REGIONAL_ACCOUNT,
     REGIONAL_SUB_ACTIVITY,
     REGIONAL_WORK_UNIT,
+    split_regional_work_unit,
 )
-from ingest.generate import ALL_KINDS, DIRT_TYPES, FILE_NAMES, generate
+from ingest.contracts import CONTRACTS
+from ingest.generate import ALL_KINDS, CANONICAL_COLUMNS, DIRT_TYPES, FILE_NAMES, generate
 
 SCALE = 0.001
 FISCAL_YEAR = 2025
@@ -26,7 +27,9 @@ DIRTY_FRACTION = 0.02
 
 CENTRAL_PROGRAM = re.compile(r"^\d{3}\.\d{2}\.[A-Z]{2}$")
 CENTRAL_ACTIVITY = re.compile(r"^\d{4}$")
-CENTRAL_OUTPUT = re.compile(r"^[A-Z]{3}\.\d{3}$")
+CENTRAL_OUTPUT = re.compile(r"^\d{4}\.[A-Z]{3}\.\d{3}$")  # kegiatan.KRO.RO
+CENTRAL_INSTANSI = re.compile(r"^\d{3}$")
+REGIONAL_INSTANSI = re.compile(r"^\d{2}(\.\d{2})?$")  # province 32, kabupaten/kota 32.73
 REGIONAL_PROGRAM = re.compile(r"^\d\.\d{2}\.\d{2}$")
 REGIONAL_ACTIVITY = re.compile(r"^\d\.\d{2}\.\d{2}\.\d\.\d{2}$")
 CENTRAL_DOCUMENT = re.compile(r"^25\d{13}$")
@@ -147,7 +150,8 @@ def test_all_files_written_and_manifest_counts_them(clean, manifest):
     assert {p.name for p in clean.iterdir()} == expected  # no temporary files left behind
     text = (clean / "manifest.json").read_text(encoding="utf-8")
     assert text == json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    assert manifest["generator_version"] == 1
+    assert manifest["generator_version"] == 2
+    assert manifest["shape"] == "canonical"
     assert (manifest["scale"], manifest["seed"], manifest["fiscal_year"]) == (SCALE, 42, FISCAL_YEAR)
     for kind in ALL_KINDS:
         entry = manifest["files"][kind]
@@ -189,11 +193,13 @@ def test_text_with_commas_is_quoted(budget):
 def test_file_conforms_to_contract(clean, kind):
     contract = CONTRACTS[kind]
     header, rows = read_rows(clean / FILE_NAMES[kind])
-    assert header == contract.column_names
+    assert header == CANONICAL_COLUMNS[kind]
+    assert header == [c for c in contract.column_names if c in header]  # contract order
+    assert set(contract.mandatory) - set(contract.derivable) <= set(header)
     assert rows
     keys = set()
     for row in rows:
-        for column in contract.columns:
+        for column in (contract.column(name) for name in header):
             value = row[column.name]
             if column.mandatory:
                 assert value != "", (kind, column.name, row)
@@ -218,20 +224,22 @@ def test_budget_codes_have_the_right_shapes(budget):
     for row in budget:
         levels[row["gov_level"]] += 1
         if row["gov_level"] == "pusat":
-            assert re.fullmatch(r"\d{3}", row["instansi_code"])
+            assert CENTRAL_INSTANSI.match(row["instansi_code"])
             assert CENTRAL_WORK_UNIT.match(row["work_unit_code"])
             assert row["work_unit_code"].startswith(row["instansi_code"])
             assert CENTRAL_PROGRAM.match(row["program_code"])
             assert row["program_code"].startswith(row["instansi_code"] + ".")
             assert CENTRAL_ACTIVITY.match(row["activity_code"])
             assert CENTRAL_OUTPUT.match(row["output_code"])
+            assert row["output_code"].startswith(row["activity_code"] + ".")
             assert CENTRAL_ACCOUNT.match(row["account_code"])
             assert row["account_code"][:2] in CENTRAL_SPENDING_TYPES
             assert row["funding_source"] in CENTRAL_FUNDING
         else:
-            assert re.fullmatch(r"\d{4}", row["instansi_code"])
+            assert REGIONAL_INSTANSI.match(row["instansi_code"])
             assert REGIONAL_WORK_UNIT.match(row["work_unit_code"])
-            assert row["work_unit_code"].replace(".", "").startswith(row["instansi_code"])
+            assert row["work_unit_code"].startswith(row["instansi_code"] + ".")
+            assert split_regional_work_unit(row["work_unit_code"])[0] == row["instansi_code"]
             assert REGIONAL_PROGRAM.match(row["program_code"])
             assert REGIONAL_ACTIVITY.match(row["activity_code"])
             assert row["activity_code"].startswith(row["program_code"] + ".")
