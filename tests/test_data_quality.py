@@ -29,7 +29,7 @@ REAL = dict(fiscal_year=2025, transaction_date="2025-03-01", work_unit_code="019
             account_code="521211", funding_source="RM", amount=100, description="x")
 PLAN = dict(fiscal_year=2025, work_unit_code="019012", spending_type="52", month=1,
             planned_amount=100, revision_no=0)
-VOLUME = dict(fiscal_year=2025, period_month=12, work_unit_code="019012", output_code="EBA.994",
+VOLUME = dict(fiscal_year=2025, period_month=12, work_unit_code="019012", output_code="4209.EBA.994",
               output_unit="Layanan", target_volume=10, realized_volume=9)
 INDICATOR = dict(fiscal_year=2025, period_month=12, instansi_code="019", work_unit_code="019012",
                  indicator_name="Indeks", level="program", unit="persen", polarity="max",
@@ -51,24 +51,36 @@ BATCHES = {
         variant(BUDGET, account_code="521212", revision_no=-1),               # 2 revision < 0
         variant(BUDGET, account_code="521213", amount=-5),                    # 3 negative (warn)
         variant(BUDGET, account_code="521214", blocked_amount=2000),          # 4 blokir > pagu
-        variant(BUDGET, account_code="521215", instansi_code="19"),           # 5 instansi shape
-        variant(BUDGET, account_code="521216", work_unit_code="19012"),       # 6 satker shape
-        variant(BUDGET, account_code="5212"),                                 # 7 akun shape
-        variant(BUDGET, account_code="521217", output_code="EB.99"),          # 8 RO shape
-        variant(BUDGET, account_code="521218", fiscal_year=2001),             # 9 year window
-        variant(BUDGET, account_code="521219", program_code="19.1.W"),        # 10 program shape
-        variant(BUDGET, account_code="521221", activity_code="42A9"),         # 11 kegiatan shape
+        variant(BUDGET, account_code="521215", instansi_code="01A"),          # 5 instansi shape
+        variant(BUDGET, account_code="521216", work_unit_code="19012"),       # 6 lost leading 0
+        variant(BUDGET, account_code="5212"),                                 # 7 akun unknown
+        variant(BUDGET, account_code="521217", output_code="EB.99"),          # 8 RO implausible
+        variant(BUDGET, account_code="521218", fiscal_year=2031),             # 9 year window
+        variant(BUDGET, account_code="521219", program_code="19.1.W"),        # 10 program implaus.
+        variant(BUDGET, account_code="521221", activity_code="42A9",
+                output_code="4209.EBA.994"),                                  # 11 kegiatan implaus.
+        variant(BUDGET, account_code="521226", work_unit_code="01901A"),      # 12 satker implaus.
+        variant(BUDGET, account_code="521222", program_code="019.1.WA"),      # 13 program unknown
+        variant(BUDGET, account_code="521223", activity_code="42091",
+                output_code="4209.EBA.994"),                                  # 14 kegiatan unknown
+        variant(BUDGET, account_code="521224", output_code="001"),            # 15 pre-2021 output
+        variant(BUDGET, account_code="521225", fiscal_year=2019, program_code="019.01.01",
+                activity_code="2001", output_code="001"),                     # 16 pre-2021: fine
+        variant(BUDGET, account_code="5.1.O2.01"),                            # 17 akun implausible
     ],
     "realization": [
         variant(REAL, document_no="D1"),                                      # 1 clean
         variant(REAL, document_no="D2", transaction_date="2026-01-05"),       # 2 future date
         variant(REAL, document_no="D3", work_unit_code="019099"),             # 3 no budget (warn)
-        variant(REAL, document_no="D4", amount=5000),                         # 4 over pagu (warn)
+        variant(REAL, document_no="D4", amount=7000),                         # 4 over pagu (warn)
         variant(REAL, document_no="D5", output_code="1.02.02.2.02.0001"),     # 5 SIPD shapes: fine
+        variant(REAL, document_no="D6", work_unit_code="1.02.0.00.0.00.01.0000",
+                account_code="5.1.02.01.01.0024"),                            # 6 SKPD, no pemda
     ],
     "budget_plan": [PLAN, variant(PLAN, month=2, spending_type="99")],
     "output_volume": [VOLUME, variant(VOLUME, period_month=6, target_volume=-1),
-                      variant(VOLUME, period_month=9, realized_volume=-2)],
+                      variant(VOLUME, period_month=9, realized_volume=-2),
+                      variant(VOLUME, output_code="EBA.994")],                # RO without kegiatan
     "indicator": [
         variant(INDICATOR, indicator_code="I1"),
         variant(INDICATOR, indicator_code="I2", target=0),
@@ -95,15 +107,22 @@ EXPECTED = {
     "revision_no_not_negative": ("budget", "quarantine", [2]),
     "budget_amount_not_negative": ("budget", "warn", [3]),
     "blocked_within_amount": ("budget", "warn", [4]),
-    "instansi_code_shape": ("budget", "warn", [5]),
-    "work_unit_code_shape": ("budget", "quarantine", [6]),
-    "account_code_shape": ("budget", "quarantine", [7]),
+    "instansi_code_known": ("budget", "warn", [5]),
+    "work_unit_code_leading_zero_lost": ("budget", "quarantine", [6]),
+    "account_code_known": ("budget", "warn", [7]),
     "output_code_shape": ("budget", "quarantine", [8]),
     "fiscal_year_in_window": ("budget", "quarantine", [9]),
-    "program_code_shape": ("budget", "warn", [10]),
-    "activity_code_shape": ("budget", "warn", [11]),
+    "program_code_shape": ("budget", "quarantine", [10]),
+    "activity_code_shape": ("budget", "quarantine", [11]),
+    "work_unit_code_shape": ("budget", "quarantine", [12]),
+    "program_code_known": ("budget", "warn", [13]),
+    "activity_code_known": ("budget", "warn", [14]),
+    "output_code_known": ("budget", "warn", [15]),
+    "account_code_shape": ("budget", "quarantine", [17]),
     "transaction_date_in_fiscal_year": ("realization", "quarantine", [2]),
-    "work_unit_has_budget": ("realization", "warn", [3]),
+    "work_unit_has_budget": ("realization", "warn", [3, 6]),
+    "work_unit_code_without_pemda": ("realization", "warn", [6]),
+    "output_code_without_activity": ("output_volume", "quarantine", [4]),
     "spending_type_known": ("budget_plan", "quarantine", [2]),
     "target_volume_not_negative": ("output_volume", "quarantine", [2]),
     "realized_volume_not_negative": ("output_volume", "quarantine", [3]),
@@ -171,10 +190,10 @@ def test_realization_above_pagu_is_listed_for_auditors(warehouse):
     [(success, count, sample)] = con.execute(
         "SELECT success, unexpected_count, sample FROM ops.dq_results "
         "WHERE rule = 'realization_within_pagu'").fetchall()
-    # unit 019012, revision 0 lines that loaded: rows 1, 4, 5, 10, 11 (1000 each) and row 3 (-5)
-    # = 4,995 of pagu, against realization D1 100 + D4 5,000 + D5 100 = 5,200
+    # unit 019012, FY 2025 revision 0 lines that loaded: rows 1, 4, 5, 7, 13, 14, 15 (1000 each)
+    # and row 3 (-5) = 6,995 of pagu, against realization D1 100 + D4 7,000 + D5 100 = 7,200
     assert (success, count) == (False, 1)
-    assert json.loads(sample) == [[2025, "019012", 5200.0, 4995.0]]
+    assert json.loads(sample) == [[2025, "019012", 7200.0, 6995.0]]
 
 
 def test_clean_batch_passes_every_rule(tmp_path):
@@ -189,36 +208,64 @@ def test_clean_batch_passes_every_rule(tmp_path):
     assert len(results) >= 10 and all(ok for _, ok in results)
 
 
-def test_batch_over_quarantine_share_is_rejected_whole(tmp_path):
+def realization_batch(clean: int, bad: int, prefix: str) -> list[dict]:
+    """`clean` good SP2D lines then `bad` lines dated in the next year (quarantined)."""
+    return ([variant(REAL, document_no=f"{prefix}{i}") for i in range(clean)]
+            + [variant(REAL, document_no=f"{prefix}BAD{i}", transaction_date="2026-02-01")
+               for i in range(bad)])
+
+
+def test_small_file_with_a_few_bad_rows_loads_the_rest(tmp_path):
+    # 2 of 7 rows (29%) pass the share threshold but not the count threshold (20 rows)
     home = paths(tmp_path / "pbk").ensure()
-    rows = [variant(REAL, document_no=f"D{i}") for i in range(19)]
-    rows.append(variant(REAL, document_no="BAD", transaction_date="2026-02-01"))  # 1 of 20 = 5%: ok
-    f = tmp_path / "ok.csv"
-    f.write_text(csv_text("realization", rows))
+    f = tmp_path / "small.csv"
+    f.write_text(csv_text("realization", realization_batch(5, 2, "S")))
+    [r] = ingest_files([f], home)
+    assert (r.status, r.rows_read, r.rows_loaded, r.rows_quarantined) == ("loaded", 7, 5, 2)
+    assert r.quarantined_by_rule == {"transaction_date_in_fiscal_year": 2}
+    # money is accounted like rows: 5 x 100 loaded + 2 x 100 quarantined
+    assert (r.amount_read, r.amount_loaded, r.amount_quarantined) == (700, 500, 200)
+
+
+def test_batch_over_both_quarantine_thresholds_is_rejected_whole(tmp_path):
+    home = paths(tmp_path / "pbk").ensure()
+    f = tmp_path / "ok.csv"   # 20 bad rows of 50: over the share, not over the count -> loads
+    f.write_text(csv_text("realization", realization_batch(30, 20, "A")))
     [ok] = ingest_files([f], home)
-    assert (ok.status, ok.rows_loaded, ok.rows_quarantined) == ("loaded", 19, 1)
-    rows.append(variant(REAL, document_no="BAD2", transaction_date="2026-02-02"))  # 2 of 21
-    f2 = tmp_path / "bad.csv"
-    f2.write_text(csv_text("realization", rows))
-    landing_copy = home.landing / "bad.csv"
-    landing_copy.write_bytes(f2.read_bytes())
+    assert (ok.status, ok.rows_loaded, ok.rows_quarantined) == ("loaded", 30, 20)
+    landing_copy = home.landing / "bad.csv"   # 40 bad rows of 50: over both -> rejected
+    landing_copy.write_text(csv_text("realization", realization_batch(10, 40, "B")))
     from ingest.loader import ingest_landing
     [rejected] = ingest_landing(home)
     assert rejected.status == "rejected"
-    assert rejected.reason.startswith("rejected by data-quality rule(s): quarantine_share: 2 of "
-                                      "21 rows (9.5%) quarantined, more than the 5%")
-    assert (rejected.rows_read, rejected.rows_loaded, rejected.rows_quarantined) == (21, 0, 21)
+    assert rejected.reason == (
+        "rejected by data-quality rule(s): quarantine_share: 40 of 50 rows (80.0%) quarantined, "
+        "more than 5% of its rows and more than 20 rows: something systematic is wrong")
+    assert (rejected.rows_read, rejected.rows_loaded, rejected.rows_quarantined) == (50, 0, 50)
+    assert (rejected.amount_read, rejected.amount_loaded, rejected.amount_quarantined) == \
+        (5000, 0, 5000)
     con = duckdb.connect(str(home.warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM raw.realization WHERE _source_file = 'bad.csv'"
                        ).fetchone()[0] == 0
-    assert con.execute("SELECT status, message LIKE '%quarantine_share%' FROM ops.load_log "
-                       "WHERE source_file = 'bad.csv'").fetchall() == [("rejected", True)]
+    assert con.execute("SELECT status, message LIKE '%quarantine_share%', amount_read, "
+                       "amount_loaded, amount_quarantined FROM ops.load_log "
+                       "WHERE source_file = 'bad.csv'").fetchall() == [("rejected", True, 5000, 0,
+                                                                         5000)]
     assert con.execute("SELECT success FROM ops.dq_results WHERE rule = 'quarantine_share' AND "
                        "source_file = 'bad.csv'").fetchall() == [(False,)]
     assert con.execute("SELECT count(*) FROM ops.quarantine WHERE source_file = 'bad.csv'"
                        ).fetchone()[0] == 0
     con.close()
     assert (home.archive / "rejected" / rejected.load_id / "bad.csv").exists()
+
+
+def test_quarantine_thresholds_are_configurable(tmp_path, monkeypatch):
+    monkeypatch.setenv("PBK_DQ_MAX_QUARANTINE_ROWS", "1")
+    home = paths(tmp_path / "pbk").ensure()
+    f = tmp_path / "small.csv"
+    f.write_text(csv_text("realization", realization_batch(5, 2, "S")))
+    [r] = ingest_files([f], home)
+    assert (r.status, r.rows_quarantined) == ("rejected", 7)
 
 
 def test_row_count_drop_warns(tmp_path):
