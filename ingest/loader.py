@@ -109,6 +109,14 @@ def connect(p: Paths, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         # every raw table exists from the start, so downstream sources never miss one
         for kind in CONTRACTS:
             con.execute(raw_table_ddl(kind))
+        # a warehouse made before a contract gained an optional column gets it (NULL in old rows)
+        existing = set(con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                   "WHERE table_schema = 'raw'").fetchall())
+        for kind, contract in CONTRACTS.items():
+            for column in contract.columns:
+                if (kind, column.name) not in existing:
+                    con.execute(f'ALTER TABLE raw.{kind} ADD COLUMN "{column.name}" '
+                                f"{SQL_TYPES[column.type]}")
     return con
 
 

@@ -121,12 +121,13 @@ def query_dicts(home: Path, sql: str, params: list | None = None) -> list[dict]:
 # --------------------------------------------------------------------------- hand-made scenario
 # A small fiscal year 2025 with figures computed by hand (see tests/test_dbt_figures.py):
 # a central satker 123456 (BA 023) with a mid-year budget revision, blokir, refunds and three
-# outputs under two activities; a regional SKPD 32.04.1.02.01 (pemda 3204) with a corrected
+# outputs under two activities; a regional SKPD 1.02.0.00.0.00.01.0000 of pemda 32.04 (work unit
+# 32.04.1.02.0.00.0.00.01.0000) with a corrected
 # re-send of a realization line; indicators of every polarity; three SAKIP evaluations.
 
-W1, W2 = "123456", "32.04.1.02.01"
+W1, W2 = "123456", "32.04.1.02.0.00.0.00.01.0000"
 P1, A1, A2 = "023.01.WA", "4209", "4210"
-O1, O2, O3 = "EBA.994", "QAA.001", "EBB.951"
+O1, O2, O3 = "4209.EBA.994", "4209.QAA.001", "4210.EBB.951"
 RP, RA, RO = "1.02.02", "1.02.02.2.02", "1.02.02.2.02.0001"
 
 
@@ -134,7 +135,7 @@ def _budget_line(wu, rev, rev_date, prog, act, out, acct, amount, blocked=None, 
     central = wu == W1
     return {
         "fiscal_year": 2025, "gov_level": "pusat" if central else "daerah",
-        "instansi_code": "023" if central else "3204",
+        "instansi_code": "023" if central else "32.04",
         "instansi_name": "Kementerian Uji" if central else "Kabupaten Uji",
         "work_unit_code": wu, "work_unit_name": "Satker Uji Pusat" if central else "Dinas Uji",
         "program_code": prog, "program_name": names.get("program_name", f"Program {prog}"),
@@ -230,8 +231,8 @@ def scenario_files(d: Path) -> list[Path]:
         ind("023", W1, "IKO.01", "output", "IKK.01", O1, "range", 90, 110, 95),
         ind("023", W1, "IKO.02", "output", "IKK.99", O2, "range", 90, 110, 120),
         ind("023", W1, "IKO.03", "output", None, O3, "max", 0, None, 5),
-        ind("3204", None, "SS.01", "sasaran_strategis", None, None, "max", 70, None, 35),
-        ind("3204", None, "IKS.01", "output", "SS.02", RO, "max", 100, None, 50),   # parent missing
+        ind("32.04", None, "SS.01", "sasaran_strategis", None, None, "max", 70, None, 35),
+        ind("32.04", None, "IKS.01", "output", "SS.02", RO, "max", 100, None, 50),   # parent missing
     ]
     files.append(write_extract(d / "indicator.csv", "indicator", indicators))
 
@@ -247,9 +248,9 @@ def scenario_files(d: Path) -> list[Path]:
         sk("023", "pengukuran_kinerja", "pemanfaatan", 15),
         sk("023", "pelaporan_kinerja", None, 12),
         sk("023", "evaluasi_akuntabilitas_kinerja_internal", None, 20),
-        sk("3204", "perencanaan_kinerja", None, 20),           # incomplete: no evaluasi component
-        sk("3204", "pengukuran_kinerja", None, 20),
-        sk("3204", "pelaporan_kinerja", None, 10),
+        sk("32.04", "perencanaan_kinerja", None, 20),           # incomplete: no evaluasi component
+        sk("32.04", "pengukuran_kinerja", None, 20),
+        sk("32.04", "pelaporan_kinerja", None, 10),
         sk("024", "perencanaan_kinerja", None, 21),            # exactly 70 -> B
         sk("024", "pengukuran_kinerja", None, 21),
         sk("024", "pelaporan_kinerja", None, 10.5),

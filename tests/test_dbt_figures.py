@@ -14,7 +14,7 @@ modal 300k Mar, 500k Jun; pegawai 200k Feb, 100k Mar, 300k Jun -> total 2,100,00
   CK: sqrt(100 x 90) = 94.868330 (activity 4209), 80 (4210) -> sqrt(94.868330 x 80) = 87.117543
   E = (1,200,000 + 1,800,000 + 640,000 - 2,100,000) / 3,640,000 = 42.307692 -> NE = 100 (clamped)
   NKA = (9.7 P + 18.2 K + 43.5 CK + 28.6 NE) / 100 = 88.870547 -> Baik
-SKPD 32.04.1.02.01: pagu 1,100,000; realization 120,000 (re-sent, replacing 150,000) + 100,000
+SKPD 32.04.1.02.0.00.0.00.01.0000: pagu 1,100,000; realization 120,000 (re-sent, replacing 150,000) + 100,000
 + 40,000 = 260,000 -> P = 23.636364; K = 100 - mean(20, 6.666667) = 86.666667; CK = 25;
   E = (275,000 - 260,000) / 275,000 = 5.454545 -> NE = 63.636364; NKA = 47.141061 -> Sangat Kurang
 """
@@ -143,7 +143,7 @@ def test_indicator_achievement(home):
         ("023", "IKO.01"): (100, 100, "sangat tinggi"),      # inside the range
         ("023", "IKO.02"): (109.090909, 109.090909, "sangat tinggi"),   # above the range: R / U
         ("023", "IKO.03"): (None, None, None),               # zero target
-        ("3204", "IKS.01"): (50, 50, "sangat rendah"),
+        ("32.04", "IKS.01"): (50, 50, "sangat rendah"),
     }
     for key, (pct, score, cat) in expect.items():
         r = rows[key]
@@ -156,7 +156,7 @@ def test_sakip_scores_and_grades(home):
     rows = {r["instansi_code"]: r for r in query_dicts(home, "SELECT * FROM marts.mart_sakip_score")}
     assert (rows["023"]["total_score"], rows["023"]["grade"], rows["023"]["grade_label"]) == (86.5, "A", "Memuaskan")
     assert (rows["024"]["total_score"], rows["024"]["grade"]) == (70, "B")           # boundary
-    assert (rows["3204"]["total_score"], rows["3204"]["complete"], rows["3204"]["grade"]) == (50, False, None)
+    assert (rows["32.04"]["total_score"], rows["32.04"]["complete"], rows["32.04"]["grade"]) == (50, False, None)
     comps = {r["component_code"]: r for r in query_dicts(
         home, "SELECT * FROM marts.mart_sakip_component WHERE instansi_code = '023'")}
     assert comps["pengukuran_kinerja"]["score"] == 29          # sum of its sub-components
@@ -197,7 +197,7 @@ def test_dimensions_conform_both_systems(home):
                         "5.1.02.01.01.0001": "barang", "5.2.02.01.01.0001": "modal",
                         "5.1.05.01.01.0001": "hibah"}
     units = {r[0]: r[1:] for r in query(home, "SELECT work_unit_code, instansi_code, gov_level FROM core.dim_work_unit")}
-    assert units[W1] == ("023", "pusat") and units[W2] == ("3204", "daerah")
+    assert units[W1] == ("023", "pusat") and units[W2] == ("32.04", "daerah")
     months = query(home, "SELECT month_name FROM core.dim_date WHERE is_month_end ORDER BY date_day")
     assert [m[0] for m in months][:3] == ["Januari", "Februari", "Maret"] and len(months) == 12
 

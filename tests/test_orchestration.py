@@ -512,7 +512,7 @@ def test_rejected_batch_never_reaches_the_marts(home, first_run, tmp_path):
     with open(bad / "landing" / "realization_bad.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=cols)
         w.writeheader()
-        for i in range(10):   # every SP2D dated next year: 100% quarantined, batch rejected
+        for i in range(30):   # every SP2D dated next year: 30 rows, 100% quarantined: rejected
             w.writerow({"fiscal_year": 2025, "transaction_date": "2026-02-01",
                         "document_no": f"BAD-{i}", "work_unit_code": unit,
                         "program_code": "019.01.WA", "activity_code": "4209",

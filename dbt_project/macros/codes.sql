@@ -12,16 +12,20 @@
     end)
 {%- endmacro %}
 
-{#- Government level from the shape of a work-unit code: SIPD SKPD codes are dotted
-    ('32.04.1.02.01'), central satker codes are 6 digits. -#}
+{#- Government level from the shape of a work-unit code: regional units are a pemda code and
+    SIPD's SKPD code ('32.73.1.02.0.00.0.00.01.0000'), central satker codes are 6 digits
+    (ingest/codes.py holds the catalogue). -#}
 {% macro gov_level_of_work_unit(code) -%}
     (case when {{ code }} like '%.%' then 'daerah' else 'pusat' end)
 {%- endmacro %}
 
-{#- Pemda (instansi) code of a regional SKPD code: '32.04.1.02.01' -> '3204'. NULL for central. -#}
+{#- Pemda (instansi) of a regional work unit: the code before its 22-character SKPD part
+    ('32.73.1.02.0.00.0.00.01.0000' -> '32.73', '32.1.02.0.00.0.00.01.0000' -> '32'). NULL for
+    central satker and for an SKPD code loaded without its pemda. -#}
 {% macro regional_instansi_of_work_unit(code) -%}
     (case
-        when {{ code }} like '__.__.%' then {{ dbt.concat(["substr(" ~ code ~ ", 1, 2)", "substr(" ~ code ~ ", 4, 2)"]) }}
+        when {{ code }} like '%.%' and {{ dbt.length(code) }} in (25, 28)
+            then substr({{ code }}, 1, {{ dbt.length(code) }} - 23)
         else null
     end)
 {%- endmacro %}

@@ -1,5 +1,5 @@
 -- Program structure of both budgeting systems in one dimension, at output grain:
--- program > activity (kegiatan) > output (rincian output 'EBA.994' centrally, sub-kegiatan
+-- program > activity (kegiatan) > output (rincian output '4209.EBA.994' centrally, sub-kegiatan
 -- '1.02.02.2.02.0001' in SIPD). program_key = hash of (program_code, activity_code, output_code).
 -- Members come from every code set seen: budget lines, realization lines and outputs reported
 -- in output volumes (those without a budget or realization line stay unresolved: program and

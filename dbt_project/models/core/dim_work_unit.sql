@@ -1,8 +1,8 @@
 -- Work units (satker centrally, SKPD regionally) under their institution (instansi: K/L
 -- bagian anggaran or pemda). Attributes are the latest seen in the budget (fiscal year, revision,
 -- ingestion). Units that appear only in other extracts are kept: their institution comes from
--- the indicator extract when it names one, else from the SKPD code ('32.04.1.02.01' -> pemda
--- '3204'); their government level from the code shape.
+-- the indicator extract when it names one, else from the SKPD code ('32.04.1.02.0.00.0.00.01.0000' -> pemda
+-- '32.04'); their government level from the code shape.
 with budget_units as (
     select work_unit_code, work_unit_name, instansi_code, instansi_name, gov_level from (
         select work_unit_code, work_unit_name, instansi_code, instansi_name, gov_level,
