@@ -76,10 +76,16 @@ def examples(thing: str) -> str:
 
 
 def known_shape_rule(field: str, label: str, also_known: str | None = None) -> Rule:
-    """Warn on a plausible code whose shape the catalogue does not list for the row's fiscal year."""
+    """Warn on a plausible code whose shape the catalogue does not list for the row's fiscal year
+    (codes another rule quarantines are left to that rule)."""
     known = codes.known_shape_sql(field, "__code__", "__year__")
     if also_known:
         known = f"({known} OR regexp_full_match(__code__, '{also_known[1:-1]}'))"
+    judged_elsewhere = [codes.PLAUSIBLE.get(field), *codes.QUARANTINED_SHAPES.get(field, ())]
+    if judged_elsewhere[0]:
+        known = (f"CASE WHEN NOT regexp_full_match(__code__, '{judged_elsewhere[0]}') "
+                 + "".join(f"OR regexp_full_match(__code__, '{p}') " for p in judged_elsewhere[1:])
+                 + f"THEN NULL ELSE {known} END")
     # checks are str.format templates: the regexes' braces are escaped, then the keys put in
     known = (known.replace("{", "{{").replace("}", "}}")
              .replace("__code__", "{k1}").replace("__year__", "{k0}"))

@@ -94,6 +94,8 @@ RO_WITHOUT_ACTIVITY = r"^[A-Z]{3}\.\d{3}$"
 # A satker whose leading zero Excel dropped (019012 -> 19012): dirt with its own message
 SATKER_LOST_ZERO = r"^\d{5}$"
 SKPD_WITHOUT_PEMDA = rf"^{SKPD}$"
+# plausible codes that a quarantine rule of their own catches (with a message naming the cause)
+QUARANTINED_SHAPES = {"work_unit_code": (SATKER_LOST_ZERO,), "output_code": (RO_WITHOUT_ACTIVITY,)}
 
 # Shapes the loader and the generator use directly
 CENTRAL_WORK_UNIT = re.compile(r"^\d{6}$")

@@ -9,9 +9,10 @@ shape gives the same marts.
 
 For budget, budget_plan, realization and output_volume a shape writes `<kind>_pusat.csv` (central
 rows) and `<kind>_daerah.csv` (regional rows); indicator, sakip_evaluation and cost_standard stay in
-the canonical layout in every shape. Each layout below is its headers (data, listed in
-docs/extracts.md) plus a transform from one canonical row to the layout's cells; `Layout.example`
-shows it on a sample row. The files are written by streaming the canonical files row by row.
+the canonical layout in every shape. `LAYOUTS[shape][kind, system]` is each layout: its headers
+(data, listed in docs/extracts.md), a description, and a transform from one canonical row to the
+layout's cells; `Layout.example` shows it on a sample row. The files are written by streaming the
+canonical files row by row (`write_layout_files`).
 """
 from __future__ import annotations
 
@@ -52,8 +53,20 @@ CANONICAL_HEADERS = {
                       "region_code", "unit_cost"),
 }
 
-Row = dict  # one canonical row: column name -> cell text
+Row = list  # one canonical row: its cells in CANONICAL_HEADERS order
 Transform = Callable[[Row, int], list]  # (canonical row, 1-based data row of the layout file) -> cells
+
+
+class _Positions:
+    """Where each canonical column of a kind sits in its rows: B.amount is the index of 'amount'
+    in a budget row. (Rows stay lists: a dict per row would cost a third of the pass at SF 1.)"""
+
+    def __init__(self, kind: str):
+        for index, name in enumerate(CANONICAL_HEADERS[kind]):
+            setattr(self, name, index)
+
+
+B, P, R, V = (_Positions(kind) for kind in ("budget", "budget_plan", "realization", "output_volume"))
 
 
 @dataclass(frozen=True)
@@ -69,10 +82,15 @@ class Layout:
     def file_name(self) -> str:
         return f"{self.kind}_{self.system}.csv"
 
+    def example_cells(self) -> list[str]:
+        """The layout's cells for the sample canonical row of its kind and system."""
+        sample = SAMPLE_ROWS[self.kind, self.system]
+        return self.transform([sample[name] for name in CANONICAL_HEADERS[self.kind]], 1)
+
     @property
     def example(self) -> dict[str, str]:
-        """The layout's cells for the sample canonical row of its kind and system."""
-        return dict(zip(self.headers, self.transform(SAMPLE_ROWS[self.kind, self.system], 1)))
+        """header -> cell of the sample row."""
+        return dict(zip(self.headers, self.example_cells()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -92,6 +110,8 @@ def _amount_parts(text: str) -> tuple[bool, str, str]:
 
 def comma_thousands(text: str) -> str:
     """'-1234567' -> '-1,234,567'; '1234567.5' -> '1,234,567.50' (OM-SPAN, Excel en-US)."""
+    if text.isdigit():
+        return f"{int(text):,}"
     if not text:
         return ""
     negative, whole, cents = _amount_parts(text)
@@ -101,6 +121,8 @@ def comma_thousands(text: str) -> str:
 
 def indonesian(text: str) -> str:
     """'1234567' -> '1.234.567,00'; a negative in parentheses: '(1.234.567,00)' (SIPD, SAKTI)."""
+    if text.isdigit():
+        return f"{int(text):,}".replace(",", ".") + ",00"
     if not text:
         return ""
     negative, whole, cents = _amount_parts(text)
@@ -110,6 +132,8 @@ def indonesian(text: str) -> str:
 
 def two_decimals(text: str) -> str:
     """'1234567' -> '1234567.00' (SIPD-RI API dumps)."""
+    if text.isdigit():
+        return f"{text}.00"
     if not text:
         return ""
     negative, whole, cents = _amount_parts(text)
@@ -118,7 +142,7 @@ def two_decimals(text: str) -> str:
 
 def plain(text: str) -> str:
     """As canonical, once checked to be a plain number."""
-    if text:
+    if text and not text.isdigit():
         _amount_parts(text)
     return text
 
@@ -166,50 +190,44 @@ def komponen(account: str) -> str:
     return "051" if account.startswith("51") else "052"
 
 
-def mak(row: Row, n: int) -> str:
+def mak(program_code: str, output_code: str, account_code: str, n: int) -> str:
     """'019.01.WA.4209.EBA.994.052.A.521211': BA.eselon1.program.kegiatan.KRO.RO.komponen.
     subkomponen.akun. As typed in real listings, every 7th row has a stray space after the program
     and every 11th lacks the BA (the KDDEPT column then supplies it)."""
-    ba, eselon1, program = program_parts(row["program_code"])
-    head = f"{eselon1}.{program}" if n % 11 == 0 else f"{ba}.{eselon1}.{program}"
+    head = program_code[4:] if n % 11 == 0 else program_code  # '019.01.WA' -> '01.WA' 
     if n % 7 == 0:
         head += " "
-    return f"{head}.{row['output_code']}.{komponen(row['account_code'])}.A.{row['account_code']}"
-
-
-def _skpd(row: Row) -> tuple[str, str]:
-    return split_regional_work_unit(row["work_unit_code"])
+    return f"{head}.{output_code}.{komponen(account_code)}.A.{account_code}"
 
 
 # --------------------------------------------------------------------------------------------
 # Layouts shared by several shapes
 # --------------------------------------------------------------------------------------------
-def _canonical(kind: str) -> Transform:
-    columns = CANONICAL_HEADERS[kind]
-    return lambda r, n: [r[c] for c in columns]
+def _canonical(r: Row, n: int) -> list:
+    return r
 
 
 def _omspan_budget_plan(r: Row, n: int) -> list:
-    return [r["fiscal_year"], r["work_unit_code"], r["spending_type"], r["month"],
-            comma_thousands(r["planned_amount"]), r["revision_no"]]
+    return [r[P.fiscal_year], r[P.work_unit_code], r[P.spending_type], r[P.month],
+            comma_thousands(r[P.planned_amount]), r[P.revision_no]]
 
 
 def _omspan_output_volume(r: Row, n: int) -> list:
-    kegiatan, kro, ro = output_parts(r["output_code"])
-    return [r["fiscal_year"], r["period_month"], r["work_unit_code"], kegiatan, kro, ro,
-            r["output_unit"], r["target_volume"], r["realized_volume"], r["cost_standard_code"]]
+    kegiatan, kro, ro = output_parts(r[V.output_code])
+    return [r[V.fiscal_year], r[V.period_month], r[V.work_unit_code], kegiatan, kro, ro,
+            r[V.output_unit], r[V.target_volume], r[V.realized_volume], r[V.cost_standard_code]]
 
 
 def _sipd_budget_plan(r: Row, n: int) -> list:
-    pemda, skpd = _skpd(r)
-    return [r["fiscal_year"], bps_pemda(pemda), skpd, r["spending_type"], r["month"],
-            indonesian(r["planned_amount"])]
+    pemda, skpd = split_regional_work_unit(r[P.work_unit_code])
+    return [r[P.fiscal_year], bps_pemda(pemda), skpd, r[P.spending_type], r[P.month],
+            indonesian(r[P.planned_amount])]
 
 
 def _sipd_output_volume(r: Row, n: int) -> list:
-    pemda, skpd = _skpd(r)
-    return [r["fiscal_year"], r["period_month"], bps_pemda(pemda), skpd, r["output_code"],
-            r["output_unit"], r["target_volume"], r["realized_volume"], r["cost_standard_code"]]
+    pemda, skpd = split_regional_work_unit(r[V.work_unit_code])
+    return [r[V.fiscal_year], r[V.period_month], bps_pemda(pemda), skpd, r[V.output_code],
+            r[V.output_unit], r[V.target_volume], r[V.realized_volume], r[V.cost_standard_code]]
 
 
 OMSPAN_BUDGET_PLAN = ("THANG", "KDSATKER", "KDJENBEL", "BULAN", "RPD", "REVISI_KE")
@@ -232,38 +250,38 @@ SIPD_OUTPUT_VOLUME_TEXT = ("SIPD capaian sub-kegiatan (camelCase export): BPS-st
 # omspan: OM-SPAN monitoring listings (central), SIPD camelCase exports (regional)
 # --------------------------------------------------------------------------------------------
 def _omspan_budget(r: Row, n: int) -> list:
-    ba, eselon1, program = program_parts(r["program_code"])
-    kegiatan, kro, ro = output_parts(r["output_code"])
-    return [r["fiscal_year"], ba, r["instansi_name"], eselon1, r["work_unit_code"],
-            r["work_unit_name"], program, r["program_name"], kegiatan, r["activity_name"], kro, ro,
-            r["output_name"], r["account_code"], r["account_name"], r["funding_source"],
-            comma_thousands(r["amount"]), r["revision_no"], day_month_year(r["revision_date"]),
-            comma_thousands(r["blocked_amount"])]
+    ba, eselon1, program = program_parts(r[B.program_code])
+    kegiatan, kro, ro = output_parts(r[B.output_code])
+    return [r[B.fiscal_year], ba, r[B.instansi_name], eselon1, r[B.work_unit_code],
+            r[B.work_unit_name], program, r[B.program_name], kegiatan, r[B.activity_name], kro, ro,
+            r[B.output_name], r[B.account_code], r[B.account_name], r[B.funding_source],
+            comma_thousands(r[B.amount]), r[B.revision_no], day_month_year(r[B.revision_date]),
+            comma_thousands(r[B.blocked_amount])]
 
 
 def _omspan_realization(r: Row, n: int) -> list:
-    ba, eselon1, program = program_parts(r["program_code"])
-    kegiatan, kro, ro = output_parts(r["output_code"])
-    return [r["fiscal_year"], r["work_unit_code"], ba, eselon1, program, kegiatan, kro, ro,
-            r["account_code"], r["funding_source"], r["document_no"],
-            day_month_year(r["transaction_date"]), comma_thousands(r["amount"]), r["description"]]
+    ba, eselon1, program = program_parts(r[R.program_code])
+    kegiatan, kro, ro = output_parts(r[R.output_code])
+    return [r[R.fiscal_year], r[R.work_unit_code], ba, eselon1, program, kegiatan, kro, ro,
+            r[R.account_code], r[R.funding_source], r[R.document_no],
+            day_month_year(r[R.transaction_date]), comma_thousands(r[R.amount]), r[R.description]]
 
 
 def _sipd_budget(r: Row, n: int) -> list:
-    pemda, skpd = _skpd(r)
-    return [r["fiscal_year"], bps_pemda(pemda), r["instansi_name"], skpd, r["work_unit_name"],
-            r["program_code"], r["program_name"], r["activity_code"], r["activity_name"],
-            r["output_code"], r["output_name"], r["account_code"], r["account_name"],
-            r["funding_source"], indonesian(r["amount"]), r["revision_no"], r["revision_date"],
-            indonesian(r["blocked_amount"])]
+    pemda, skpd = split_regional_work_unit(r[B.work_unit_code])
+    return [r[B.fiscal_year], bps_pemda(pemda), r[B.instansi_name], skpd, r[B.work_unit_name],
+            r[B.program_code], r[B.program_name], r[B.activity_code], r[B.activity_name],
+            r[B.output_code], r[B.output_name], r[B.account_code], r[B.account_name],
+            r[B.funding_source], indonesian(r[B.amount]), r[B.revision_no], r[B.revision_date],
+            indonesian(r[B.blocked_amount])]
 
 
 def _sipd_realization(r: Row, n: int) -> list:
-    pemda, skpd = _skpd(r)
-    return [r["fiscal_year"], bps_pemda(pemda), skpd, r["document_no"],
-            day_month_year(r["transaction_date"]), r["program_code"], r["activity_code"],
-            r["output_code"], r["account_code"], r["funding_source"], indonesian(r["amount"]),
-            r["description"]]
+    pemda, skpd = split_regional_work_unit(r[R.work_unit_code])
+    return [r[R.fiscal_year], bps_pemda(pemda), skpd, r[R.document_no],
+            day_month_year(r[R.transaction_date]), r[R.program_code], r[R.activity_code],
+            r[R.output_code], r[R.account_code], r[R.funding_source], indonesian(r[R.amount]),
+            r[R.description]]
 
 
 OMSPAN = {
@@ -307,29 +325,31 @@ OMSPAN = {
 # sakti-mak: SAKTI listings with MAK strings (central), SIMDA mapping tables (regional)
 # --------------------------------------------------------------------------------------------
 def _sakti_budget(r: Row, n: int) -> list:
-    return [r["fiscal_year"], program_parts(r["program_code"])[0], r["work_unit_code"], mak(r, n),
-            r["funding_source"], plain(r["amount"]), r["revision_no"], plain(r["blocked_amount"])]
+    return [r[B.fiscal_year], r[B.program_code][:3], r[B.work_unit_code],
+            mak(r[B.program_code], r[B.output_code], r[B.account_code], n),
+            r[B.funding_source], plain(r[B.amount]), r[B.revision_no], plain(r[B.blocked_amount])]
 
 
 def _sakti_realization(r: Row, n: int) -> list:
-    return [r["fiscal_year"], r["work_unit_code"], program_parts(r["program_code"])[0],
-            r["document_no"], long_indonesian_date(r["transaction_date"]), mak(r, n),
-            r["funding_source"], indonesian(r["amount"]), r["description"]]
+    return [r[R.fiscal_year], r[R.work_unit_code], r[R.program_code][:3], r[R.document_no],
+            long_indonesian_date(r[R.transaction_date]),
+            mak(r[R.program_code], r[R.output_code], r[R.account_code], n),
+            r[R.funding_source], indonesian(r[R.amount]), r[R.description]]
 
 
 def _simda_budget(r: Row, n: int) -> list:
-    pemda, skpd = _skpd(r)
-    return [r["fiscal_year"], bps_pemda(pemda), skpd, r["program_code"], r["activity_code"],
-            r["output_code"], integer_segments(r["account_code"]), r["funding_source"],
-            plain(r["amount"]), r["revision_no"], plain(r["blocked_amount"])]
+    pemda, skpd = split_regional_work_unit(r[B.work_unit_code])
+    return [r[B.fiscal_year], bps_pemda(pemda), skpd, r[B.program_code], r[B.activity_code],
+            r[B.output_code], integer_segments(r[B.account_code]), r[B.funding_source],
+            plain(r[B.amount]), r[B.revision_no], plain(r[B.blocked_amount])]
 
 
 def _simda_realization(r: Row, n: int) -> list:
-    pemda, skpd = _skpd(r)
-    return [r["fiscal_year"], bps_pemda(pemda), skpd, r["document_no"], r["transaction_date"],
-            r["program_code"], r["activity_code"], r["output_code"],
-            integer_segments(r["account_code"]), r["funding_source"], plain(r["amount"]),
-            r["description"]]
+    pemda, skpd = split_regional_work_unit(r[R.work_unit_code])
+    return [r[R.fiscal_year], bps_pemda(pemda), skpd, r[R.document_no], r[R.transaction_date],
+            r[R.program_code], r[R.activity_code], r[R.output_code],
+            integer_segments(r[R.account_code]), r[R.funding_source], plain(r[R.amount]),
+            r[R.description]]
 
 
 SAKTI_MAK = {
@@ -370,37 +390,37 @@ SAKTI_MAK = {
 # sipd-ri: canonical central files, SIPD-RI snake_case exports (regional)
 # --------------------------------------------------------------------------------------------
 def _sipd_ri_budget(r: Row, n: int) -> list:
-    skpd = _skpd(r)[1]
-    urusan, bidang, _program = r["program_code"].split(".")
-    return [r["fiscal_year"], r["instansi_code"], r["instansi_name"], skpd, r["work_unit_name"],
-            skpd, r["work_unit_name"], urusan, f"{urusan}.{bidang}", r["program_code"],
-            r["program_name"], r["activity_code"], r["activity_name"], r["output_code"],
-            r["output_name"], r["account_code"], r["account_name"], r["funding_source"],
-            two_decimals(r["amount"]), r["revision_no"], r["revision_date"],
-            two_decimals(r["blocked_amount"])]
+    skpd = split_regional_work_unit(r[B.work_unit_code])[1]
+    urusan, bidang, _program = r[B.program_code].split(".")
+    return [r[B.fiscal_year], r[B.instansi_code], r[B.instansi_name], skpd, r[B.work_unit_name],
+            skpd, r[B.work_unit_name], urusan, f"{urusan}.{bidang}", r[B.program_code],
+            r[B.program_name], r[B.activity_code], r[B.activity_name], r[B.output_code],
+            r[B.output_name], r[B.account_code], r[B.account_name], r[B.funding_source],
+            two_decimals(r[B.amount]), r[B.revision_no], r[B.revision_date],
+            two_decimals(r[B.blocked_amount])]
 
 
 def _sipd_ri_realization(r: Row, n: int) -> list:
-    pemda, skpd = _skpd(r)
-    return [r["fiscal_year"], pemda, skpd, skpd, r["document_no"], midnight(r["transaction_date"]),
-            r["output_code"], r["account_code"], r["funding_source"], two_decimals(r["amount"]),
-            r["description"]]
+    pemda, skpd = split_regional_work_unit(r[R.work_unit_code])
+    return [r[R.fiscal_year], pemda, skpd, skpd, r[R.document_no], midnight(r[R.transaction_date]),
+            r[R.output_code], r[R.account_code], r[R.funding_source], two_decimals(r[R.amount]),
+            r[R.description]]
 
 
 def _sipd_ri_budget_plan(r: Row, n: int) -> list:
-    pemda, skpd = _skpd(r)
-    return [r["fiscal_year"], pemda, skpd, r["spending_type"], r["month"],
-            two_decimals(r["planned_amount"])]
+    pemda, skpd = split_regional_work_unit(r[P.work_unit_code])
+    return [r[P.fiscal_year], pemda, skpd, r[P.spending_type], r[P.month],
+            two_decimals(r[P.planned_amount])]
 
 
 def _sipd_ri_output_volume(r: Row, n: int) -> list:
-    pemda, skpd = _skpd(r)
-    return [r["fiscal_year"], r["period_month"], pemda, skpd, r["output_code"], r["output_unit"],
-            r["target_volume"], r["realized_volume"], r["cost_standard_code"]]
+    pemda, skpd = split_regional_work_unit(r[V.work_unit_code])
+    return [r[V.fiscal_year], r[V.period_month], pemda, skpd, r[V.output_code], r[V.output_unit],
+            r[V.target_volume], r[V.realized_volume], r[V.cost_standard_code]]
 
 
 SIPD_RI = {
-    **{(kind, "pusat"): (CANONICAL_HEADERS[kind], _canonical(kind),
+    **{(kind, "pusat"): (CANONICAL_HEADERS[kind], _canonical,
                          "canonical headers and values, central rows only")
        for kind in SPLIT_KINDS},
     ("budget", "daerah"): (
@@ -436,7 +456,7 @@ LAYOUTS: dict[str, dict[tuple[str, str], Layout]] = {
 SHAPES = (CANONICAL, *LAYOUTS)
 
 # Canonical sample rows, for Layout.example (docs) and the import-time check below
-SAMPLE_ROWS: dict[tuple[str, str], Row] = {
+SAMPLE_ROWS: dict[tuple[str, str], dict[str, str]] = {
     ("budget", "pusat"): dict(zip(CANONICAL_HEADERS["budget"], (
         "2025", "pusat", "019", "Kementerian Perindustrian", "019012",
         "Sekretariat Jenderal Kementerian Perindustrian", "019.01.WA", "Program Dukungan Manajemen",
@@ -473,8 +493,7 @@ def _check_layouts() -> None:
         if set(layouts) != {(kind, system) for kind in SPLIT_KINDS for system in SYSTEMS}:
             raise RuntimeError(f"shape {shape!r} lacks a layout")
         for layout in layouts.values():
-            if len(layout.example) != len(layout.headers) or \
-                    len(layout.transform(SAMPLE_ROWS[layout.kind, layout.system], 1)) != len(layout.headers):
+            if len(layout.example_cells()) != len(layout.headers):
                 raise RuntimeError(f"{shape} {layout.file_name}: transform and headers disagree")
 
 
@@ -512,8 +531,7 @@ def write_layout_files(canonical_dir: Path, out_dir: Path, shape: str) -> dict[s
                 for values in reader:
                     system = system_of(values[work_unit])
                     rows[system] += 1
-                    writers[system].writerow(transforms[system](dict(zip(header, values)),
-                                                                 rows[system]))
+                    writers[system].writerow(transforms[system](values, rows[system]))
         finally:
             for handle in handles.values():
                 handle.close()

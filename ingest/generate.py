@@ -1,11 +1,11 @@
 """Deterministic synthetic extracts for the PBK warehouse (`pbk generate`).
 
-`generate()` writes one CSV per extract kind in the canonical layout (the contract's columns, in
-contract order, canonical codes; see ingest/codes.py), plus `manifest.json` and `dirt.csv`. SF 1 is
-one national year: ~20,000 work units (half central satker, half regional SKPD), ~5M budget lines,
-~20M realization lines, ~1M indicator rows. With `shape` other than canonical the same data is
-written in the layouts of real exports (ingest/export_shapes.py), by a streaming pass over the
-canonical files.
+`generate()` writes one CSV per extract kind in the canonical layout (the contract columns it
+fills, in contract order, canonical codes; see ingest/codes.py), plus `manifest.json` and
+`dirt.csv`. SF 1 is one national year: ~20,000 work units (half central satker, half regional
+SKPD), ~5M budget lines, ~20M realization lines, ~1M indicator rows. With a `shape` other than
+canonical the same data is written in the layouts of real exports (ingest/export_shapes.py), by a
+streaming pass over the canonical files.
 
 How it stays fast and small:
 - the registry (institutions, work units, programs) is built first and is small;
@@ -693,7 +693,7 @@ class Instansi:
     is_province: bool = False
     blank_funding: bool = False  # regional exports without sumber dana
     # the code of generator version 1 (BPS-style '3200' / '3273' for a pemda): it seeds random
-    # streams and numbers SP2D documents, so the data stay those of version 1
+    # streams and is kept in SP2D numbers and indicator codes, so the data stay those of version 1
     legacy_code: str = ""
 
     def __post_init__(self):

@@ -372,28 +372,34 @@ def canonical_steps(mapping: Mapping) -> list[dict[str, str]]:
     names = set(contract.column_names)
     cell = functools.partial(_mapped_cell, mapping)
     mak, output_cell = cell("mak"), cell("output_code")
+    # a SIPD sub-kegiatan stands for its program and kegiatan only when the file has no column
+    # for them (an empty cell in such a column stays a missing value)
     sub_activity = output_cell if mapping.kind != "output_volume" else None
+    program_sub = sub_activity if "program_code" not in mapping.columns else None
+    activity_sub = sub_activity if "activity_code" not in mapping.columns else None
     first, second, third = {}, {}, {}
     if "instansi_code" in names and cell("instansi_code"):
         first["pemda"] = codes.pemda_sql(cell("instansi_code"))
-    if "activity_code" in names and (cell("activity_code") or mak or sub_activity):
-        first["activity_code"] = codes.activity_sql(cell("activity_code"), mak, sub_activity)
+    if "activity_code" in names and (cell("activity_code") or mak or activity_sub):
+        first["activity_code"] = codes.activity_sql(cell("activity_code"), mak, activity_sub)
     pemda = '"__c_pemda"' if "pemda" in first else None
     activity = '"__c_activity_code"' if "activity_code" in first else None
-    if "program_code" in names and (cell("program_code") or mak or sub_activity):
+    if "program_code" in names and (cell("program_code") or mak or program_sub):
         second["program_code"] = codes.program_sql(cell("program_code"), cell("instansi_code"),
-                                                   cell("eselon1"), mak, sub_activity)
+                                                   cell("eselon1"), mak, program_sub)
     if "output_code" in names and (output_cell or mak):
         second["output_code"] = codes.output_sql(output_cell, activity or "NULL", cell("ro"), mak)
     if "account_code" in names and (cell("account_code") or mak):
         second["account_code"] = codes.account_sql(cell("account_code"), mak)
     if "work_unit_code" in names and cell("work_unit_code"):
         second["work_unit_code"] = codes.work_unit_sql(cell("work_unit_code"), pemda)
-    if "instansi_code" in names:
+    if "instansi_code" in names and pemda:
+        third["instansi_code"] = pemda      # as the file gives it (an empty cell stays missing)
+    elif "instansi_code" in names:
         derived = codes.instansi_from_codes_sql(
             '"__c_program_code"' if "program_code" in second else None,
             '"__c_work_unit_code"' if "work_unit_code" in second else None)
-        third["instansi_code"] = f"coalesce({pemda or 'NULL'}, {derived})"
+        third["instansi_code"] = derived
     return [step for step in (first, second, third) if step]
 
 

@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/bench_generate.py              # SF 0.1 into a temporary directory
     .venv/bin/python scripts/bench_generate.py --scale 1    # one national year (~20M realization rows)
+    .venv/bin/python scripts/bench_generate.py --shape omspan   # the same data in real export layouts
 
 The output is deleted afterwards unless --keep DIR is given.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ingest.export_shapes import SHAPES  # noqa: E402
 from ingest.generate import generate  # noqa: E402
 
 
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--dirty-fraction", type=float, default=0.0)
+    parser.add_argument("--shape", choices=SHAPES, default=SHAPES[0])
     parser.add_argument("--keep", type=Path, help="write here and keep the files")
     parser.add_argument("--tmp", type=Path, help="parent directory for the temporary output")
     args = parser.parse_args(argv)
@@ -32,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="pbk-bench-", dir=args.tmp))
     try:
         started = time.perf_counter()
-        manifest = generate(out_dir, args.scale, seed=args.seed, dirty_fraction=args.dirty_fraction)
+        manifest = generate(out_dir, args.scale, seed=args.seed, dirty_fraction=args.dirty_fraction,
+                            shape=args.shape)
         seconds = time.perf_counter() - started
         size = sum(p.stat().st_size for p in out_dir.iterdir())
     finally:
@@ -41,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
     peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
     total_rows = sum(f["rows"] for f in manifest["files"].values())
-    print(f"scale {args.scale}  seed {args.seed}  dirty_fraction {args.dirty_fraction}")
+    print(f"scale {args.scale}  seed {args.seed}  dirty_fraction {args.dirty_fraction}  "
+          f"shape {args.shape}")
     print(f"{'file':<24}{'rows':>14}")
     for kind, entry in manifest["files"].items():
         print(f"{entry['file']:<24}{entry['rows']:>14,}")

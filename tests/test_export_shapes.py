@@ -249,3 +249,61 @@ def test_implausible_codes_are_quarantined_with_their_reason(home, tmp_path, mon
         (4, "account_code", "52I211", "account_code_shape"),
     ]
     assert (r.amount_read, r.amount_loaded, r.amount_quarantined) == (400, 100, 300)
+
+
+# The rest of the satker's year in OM-SPAN layouts: the disbursement plan (Halaman III DIPA) and the
+# capaian RO report with the output split over KDGIAT / KDOUTPUT (KRO) / KDRO
+OMSPAN_PLAN = """THANG,KDSATKER,KDJENBEL,BULAN,RPD
+2025,019012,51,1,"150,000,000"
+2025,019012,52,1,"10,000,000"
+2025,019012,52,2,"10,000,000"
+2025,019012,52,3,"50,000,000"
+"""
+OMSPAN_VOLUME = """THANG,BULAN,KDSATKER,KDGIAT,KDOUTPUT,KDRO,SATUAN,VOLUME,VOLREAL
+2025,3,019012,1234,EBA,994,Layanan,12,3
+2025,3,019012,1234,EBA,962,Layanan,12,3
+2025,3,019012,5678,QDC,001,Orang,100,40
+"""
+
+
+def test_mak_budget_meets_segmented_realization_in_the_marts(tmp_path):
+    """Budget from a SAKTI MAK listing, realization from a segmented OM-SPAN file: the nightly job
+    gives the unit's absorption and budget performance."""
+    from orchestration.run import run_all
+
+    home = tmp_path / "home"
+    landing = paths(home).ensure().landing
+    for name, text in (("pagu_mak.csv", SAKTI_MAK_BUDGET), ("omspan_sp2d.csv", OMSPAN_REALIZATION),
+                       ("omspan_rpd.csv", OMSPAN_PLAN), ("omspan_capaian_ro.csv", OMSPAN_VOLUME)):
+        write(landing, name, text)
+    outcome = run_all(home)
+    assert outcome.exit_code == 0, outcome.as_dict()
+    assert sorted((f.file, f.status, f.rows_loaded, f.rows_quarantined) for f in outcome.files) == [
+        ("omspan_capaian_ro.csv", "loaded", 3, 0), ("omspan_rpd.csv", "loaded", 4, 0),
+        ("omspan_sp2d.csv", "loaded", 7, 0), ("pagu_mak.csv", "loaded", 5, 0)]
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        absorption = con.execute(
+            "SELECT program_code, spending_category, budget_amount, blocked_amount, "
+            "realized_cumulative, absorption_pct FROM marts.mart_absorption "
+            "WHERE work_unit_code = '019012' AND month = 3 ORDER BY 1, 2").fetchall()
+        performance = con.execute(
+            "SELECT instansi_code, absorption_score, consistency_score, output_achievement_score, "
+            "efficiency_pct, efficiency_score, nka_score, nka_category FROM marts.mart_budget_performance "
+            "WHERE work_unit_code = '019012'").fetchall()
+    finally:
+        con.close()
+    # pagu minus blokir (PER-5/PB/2024): 19,500,000 / (250,000,000 - 5,000,000) = 7.959184%
+    assert absorption == [
+        ("019.01.WA", "barang", Decimal("250000000.00"), Decimal("5000000.00"),
+         Decimal("19500000.00"), 7.959184),
+        ("019.01.WA", "pegawai", Decimal("2000000000.00"), Decimal("0.00"),
+         Decimal("150000000.00"), 7.5),
+        ("019.02.AB", "barang", Decimal("120000000.00"), Decimal("0.00"),
+         Decimal("49000000.00"), 40.833333),
+    ]
+    # P = 218,500,000 / 2,365,000,000; K = 100 - mean(1.5625, 30, 2) = 88.8125;
+    # CK = sqrt(geomean(25, 25) x 40) = 31.622777; E = (610.5M - 218.5M) / 610.5M = 64.209664,
+    # NE = 100 (E clamped to 20); NKA = (9.7 P + 18.2 K + 43.5 CK + 28.6 NE) / 100 = 59.415956
+    assert performance == [("019", 9.238901, 88.8125, 31.622777, 64.209664, 100.0, 59.415956,
+                            "Kurang")]

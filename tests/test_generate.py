@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter, defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -515,7 +516,10 @@ def test_every_listed_dirty_row_has_its_dirt(dirty, clean):
         elif dirt == "empty_mandatory":
             assert row[column] == ""
             assert column in CONTRACTS[kind].mandatory
-            assert column not in CONTRACTS[kind].derivable
+            # never a column the loader fills in by default (gov_level, revision_no, fiscal_year);
+            # code columns are derivable only from other code cells (a MAK, a sub-kegiatan)
+            code_columns = {"program_code", "activity_code", "output_code", "account_code"}
+            assert column not in set(CONTRACTS[kind].derivable) - code_columns
         elif dirt == "unknown_code":
             assert kind == "realization" and column == "work_unit_code"
             code = row[column]
@@ -559,3 +563,377 @@ def test_invalid_arguments_are_rejected(tmp_path):
         generate(tmp_path, 0)
     with pytest.raises(ValueError):
         generate(tmp_path, SCALE, dirty_fraction=0.9)
+
+
+# ------------------------------------------------------------------------------------------------
+# canonical codes (generator version 2): same data as version 1, codes in their canonical forms
+# ------------------------------------------------------------------------------------------------
+def test_amounts_and_counts_are_those_of_generator_version_1(clean, manifest):
+    """Version 2 changed code text only: these figures are version 1's at this scale and seed."""
+    assert {kind: manifest["files"][kind]["rows"] for kind in ALL_KINDS} == {
+        "budget": 5393, "budget_plan": 744, "realization": 20247, "output_volume": 1736,
+        "indicator": 1080, "sakip_evaluation": 80, "cost_standard": 567}
+    assert column_total(read_kind(clean, "budget"), "amount") == 963_398_448_000
+    assert column_total(read_kind(clean, "budget"), "blocked_amount") == 189_339_000
+    assert column_total(read_kind(clean, "budget_plan"), "planned_amount") == 723_648_599_000
+    assert column_total(read_kind(clean, "realization"), "amount") == 673_881_109_470
+
+
+def test_instansi_codes_are_the_same_in_every_kind(clean, budget, indicators):
+    instansi = {r["instansi_code"] for r in budget}
+    assert {r["instansi_code"] for r in indicators} == instansi
+    assert {r["instansi_code"] for r in read_kind(clean, "sakip_evaluation")} == instansi
+    assert sorted(instansi) == ["010", "116", "31", "35"]  # two K/L, two provinces
+    for row in indicators:
+        if row["output_code"] and CENTRAL_INSTANSI.match(row["instansi_code"]):
+            assert CENTRAL_OUTPUT.match(row["output_code"])
+            assert row["output_code"].startswith(row["activity_code"] + ".")
+        if row["work_unit_code"]:
+            assert row["work_unit_code"].startswith(row["instansi_code"])
+
+
+def test_regional_codes_of_provinces_kecamatan_and_uptd():
+    """The registry alone (cheap) at a scale with provinces, UPTD and kecamatan."""
+    from ingest.generate import build_registry
+
+    regional = [inst for inst in build_registry(42, 0.05) if inst.gov_level == "daerah"]
+    provinces = [inst for inst in regional if inst.is_province]
+    assert [inst.code for inst in provinces] == ["13", "17", "21", "31", "33", "36", "52", "62", "75",
+                                                 "82", "94"]
+    assert all(re.fullmatch(r"\d{2}\.\d{2}", inst.code) for inst in regional if not inst.is_province)
+    kecamatan, uptd = [], []
+    for inst in regional:
+        codes = [unit.code for unit in inst.units]
+        assert len(set(codes)) == len(codes)
+        for unit in inst.units:
+            assert REGIONAL_WORK_UNIT.match(unit.code)
+            assert split_regional_work_unit(unit.code)[0] == inst.code
+            if unit.name.startswith("Kecamatan"):
+                kecamatan.append(unit.code)
+            elif unit.name.startswith("UPTD"):
+                uptd.append(unit.code)
+    assert len(kecamatan) == 13 and kecamatan[0] == "63.71.7.01.0.00.0.00.01.0001"
+    assert kecamatan[-1] == "63.71.7.01.0.00.0.00.01.0013"
+    assert uptd[:2] == ["13.1.01.0.00.0.00.03.0000", "13.1.02.0.00.0.00.03.0000"]
+
+
+# ------------------------------------------------------------------------------------------------
+# export shapes: the same data in the layouts of real exports
+# ------------------------------------------------------------------------------------------------
+SHAPES = ("omspan", "sakti-mak", "sipd-ri")
+SPLIT_KINDS = ("budget", "budget_plan", "realization", "output_volume")
+CANONICAL_KINDS = ("indicator", "sakip_evaluation", "cost_standard")
+OMSPAN_PLAN = "THANG,KDSATKER,KDJENBEL,BULAN,RPD,REVISI_KE"
+OMSPAN_VOLUME = "THANG,BULAN,KDSATKER,KDGIAT,KDOUTPUT,KDRO,SATUAN,VOLUME,VOLREAL,kode_sbk"
+SIPD_PLAN = "tahun,kodePemda,kodeSkpd,kode_jenis_belanja,bulan,anggaran_kas"
+SIPD_VOLUME = ("tahun,bulan,kodePemda,kodeSkpd,kodeSubKegiatan,satuan,volume_target,"
+               "volume_realisasi,kode_sbk")
+EXPECTED_HEADERS = {
+    "omspan": {
+        "budget_pusat": "THANG,KDDEPT,NMDEPT,KDUNIT,KDSATKER,NMSATKER,KDPROGRAM,NMPROGRAM,KDGIAT,"
+                        "NMGIAT,KDOUTPUT,KDRO,NMRO,KDAKUN,NMAKUN,KDBEBAN,PAGU,REVISI_KE,TGLREVISI,"
+                        "BLOKIR",
+        "realization_pusat": "THANG,KDSATKER,KDDEPT,KDUNIT,KDPROGRAM,KDGIAT,KDOUTPUT,KDSOUTPUT,"
+                             "KDAKUN,KDBEBAN,NOSP2D,TGLSP2D,NILAI,URAIAN",
+        "budget_plan_pusat": OMSPAN_PLAN,
+        "output_volume_pusat": OMSPAN_VOLUME,
+        "budget_daerah": "tahun,kodePemda,namaPemda,kodeSkpd,namaSkpd,kodeProgram,namaProgram,"
+                         "kodeKegiatan,namaKegiatan,kodeSubKegiatan,namaSubKegiatan,kodeRekening,"
+                         "namaRekening,sumberDana,anggaran,revisiKe,tanggalRevisi,blokir",
+        "realization_daerah": "tahun,kodePemda,kodeSkpd,nomorSp2d,tanggalSp2d,kodeProgram,"
+                              "kodeKegiatan,kodeSubKegiatan,kodeRekening,sumberDana,nilaiSp2d,"
+                              "keterangan",
+        "budget_plan_daerah": SIPD_PLAN,
+        "output_volume_daerah": SIPD_VOLUME,
+    },
+    "sakti-mak": {
+        "budget_pusat": "THANG,KDDEPT,KDSATKER,MAK,KDBEBAN,PAGU,REVISI_KE,BLOKIR",
+        "realization_pusat": "THANG,KDSATKER,KDDEPT,NOSP2D,TGLSP2D,MAK,KDBEBAN,REALISASI,URAIAN",
+        "budget_plan_pusat": OMSPAN_PLAN,
+        "output_volume_pusat": OMSPAN_VOLUME,
+        "budget_daerah": "tahun,kode_pemda,kode_skpd,kode_program,kode_kegiatan,kode_sub_kegiatan,"
+                         "kode_rekening,sumber_dana,anggaran,revisi_ke,blokir",
+        "realization_daerah": "tahun,kode_pemda,kode_skpd,no_sp2d,tgl_sp2d,kode_program,"
+                              "kode_kegiatan,kode_sub_kegiatan,kode_rekening,sumber_dana,realisasi,"
+                              "uraian",
+        "budget_plan_daerah": SIPD_PLAN,
+        "output_volume_daerah": SIPD_VOLUME,
+    },
+    "sipd-ri": {
+        **{f"{kind}_pusat": ",".join(CANONICAL_COLUMNS[kind]) for kind in SPLIT_KINDS},
+        "budget_daerah": "tahun,kode_pemda,nama_pemda,kode_skpd,nama_skpd,kode_sub_skpd,"
+                         "nama_sub_skpd,kode_urusan,kode_bidang_urusan,kode_program,nama_program,"
+                         "kode_giat,nama_giat,kode_sub_giat,nama_sub_giat,kode_akun,nama_akun,"
+                         "sumber_dana,pagu,revisi_ke,tanggal_revisi,blokir",
+        "realization_daerah": "tahun,kode_pemda,kode_skpd,kode_sub_skpd,nomor_sp_2_d,"
+                              "tanggal_sp_2_d,kode_sub_giat,kode_rekening,sumber_dana,jumlah,"
+                              "keterangan",
+        "budget_plan_daerah": "tahun,kode_pemda,kode_skpd,kode_jenis_belanja,bulan,anggaran_kas",
+        "output_volume_daerah": "tahun,bulan,kode_pemda,kode_skpd,kode_sub_giat,satuan,"
+                                "volume_target,volume_realisasi,kode_sbk",
+    },
+}
+
+# Number styles, parsed strictly (a cell in another style fails the test)
+COMMA_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d{2})?$")
+INDONESIAN = re.compile(r"^\(?\d{1,3}(\.\d{3})*,\d{2}\)?$")
+PLAIN = re.compile(r"^-?\d+$")
+TWO_DECIMALS = re.compile(r"^-?\d+\.\d{2}$")
+
+
+def parse_amount(text: str, style: re.Pattern) -> Decimal:
+    if text == "":
+        return Decimal(0)
+    assert style.match(text), (style.pattern, text)
+    if style is COMMA_THOUSANDS:
+        return Decimal(text.replace(",", ""))
+    if style is INDONESIAN:
+        value = Decimal(text.strip("()").replace(".", "").replace(",", "."))
+        return -value if text.startswith("(") else value
+    return Decimal(text)
+
+
+# (shape, file stem) -> amount columns and their style: (column, canonical column, style)
+AMOUNT_COLUMNS = {
+    ("omspan", "budget_pusat"): (("PAGU", "amount", COMMA_THOUSANDS),
+                                 ("BLOKIR", "blocked_amount", COMMA_THOUSANDS)),
+    ("omspan", "budget_daerah"): (("anggaran", "amount", INDONESIAN),
+                                  ("blokir", "blocked_amount", INDONESIAN)),
+    ("omspan", "realization_pusat"): (("NILAI", "amount", COMMA_THOUSANDS),),
+    ("omspan", "realization_daerah"): (("nilaiSp2d", "amount", INDONESIAN),),
+    ("omspan", "budget_plan_pusat"): (("RPD", "planned_amount", COMMA_THOUSANDS),),
+    ("omspan", "budget_plan_daerah"): (("anggaran_kas", "planned_amount", INDONESIAN),),
+    ("sakti-mak", "budget_pusat"): (("PAGU", "amount", PLAIN), ("BLOKIR", "blocked_amount", PLAIN)),
+    ("sakti-mak", "budget_daerah"): (("anggaran", "amount", PLAIN),
+                                     ("blokir", "blocked_amount", PLAIN)),
+    ("sakti-mak", "realization_pusat"): (("REALISASI", "amount", INDONESIAN),),
+    ("sakti-mak", "realization_daerah"): (("realisasi", "amount", PLAIN),),
+    ("sakti-mak", "budget_plan_pusat"): (("RPD", "planned_amount", COMMA_THOUSANDS),),
+    ("sakti-mak", "budget_plan_daerah"): (("anggaran_kas", "planned_amount", INDONESIAN),),
+    ("sipd-ri", "budget_pusat"): (("amount", "amount", PLAIN),
+                                  ("blocked_amount", "blocked_amount", PLAIN)),
+    ("sipd-ri", "budget_daerah"): (("pagu", "amount", TWO_DECIMALS),
+                                   ("blokir", "blocked_amount", TWO_DECIMALS)),
+    ("sipd-ri", "realization_pusat"): (("amount", "amount", PLAIN),),
+    ("sipd-ri", "realization_daerah"): (("jumlah", "amount", TWO_DECIMALS),),
+    ("sipd-ri", "budget_plan_pusat"): (("planned_amount", "planned_amount", PLAIN),),
+    ("sipd-ri", "budget_plan_daerah"): (("anggaran_kas", "planned_amount", TWO_DECIMALS),),
+}
+
+
+def column_total(rows: list[dict[str, str]], column: str) -> Decimal:
+    return sum((Decimal(r[column]) for r in rows if r[column]), Decimal(0))
+
+
+def kemendagri(pemda: str) -> str:
+    """'3273' -> '32.73', '3200' -> '32'; Kemendagri codes pass."""
+    if re.fullmatch(r"\d{2}00", pemda):
+        return pemda[:2]
+    return f"{pemda[:2]}.{pemda[2:]}" if re.fullmatch(r"\d{4}", pemda) else pemda
+
+
+def padded_account(account: str) -> str:
+    """'5.1.2.1.1.24' -> '5.1.02.01.01.0024'."""
+    return ".".join(s.zfill(w) for s, w in zip(account.split("."), (1, 1, 2, 2, 2, 4)))
+
+
+def mak_codes(cell: str, kddept: str) -> tuple[str, str, str, str]:
+    """(program, activity, output, account) of a MAK cell."""
+    from ingest.codes import MAK_PATTERN
+
+    parts = re.match(MAK_PATTERN, cell.replace(" ", "")).groupdict()
+    program = f"{parts['ba'] or kddept}.{parts['es1']}.{parts['prog']}"
+    return program, parts["keg"], f"{parts['keg']}.{parts['out']}", parts["akun"]
+
+
+def rebuilt_codes(shape: str, stem: str, row: dict[str, str]) -> tuple:
+    """(work unit, program, activity, output, account) of a layout row, rebuilt independently of
+    ingest/export_shapes.py; None where the layout does not carry the code."""
+    g = row.get
+    if stem.endswith("_pusat") and shape == "sipd-ri":
+        return (row["work_unit_code"], g("program_code"), g("activity_code"), row["output_code"]
+                if "output_code" in row else None, g("account_code"))
+    if stem.endswith("_pusat"):
+        unit = row["KDSATKER"]
+        if "MAK" in row:
+            return (unit, *mak_codes(row["MAK"], row["KDDEPT"]))
+        program = f"{row['KDDEPT']}.{row['KDUNIT']}.{row['KDPROGRAM']}" if "KDUNIT" in row else None
+        if "KDGIAT" in row:
+            ro = row["KDRO"] if "KDRO" in row else row["KDSOUTPUT"]
+            output = f"{row['KDGIAT']}.{row['KDOUTPUT']}.{ro}"
+            return unit, program, row["KDGIAT"], output, g("KDAKUN")
+        return unit, None, None, None, None
+    pemda = kemendagri(g("kodePemda") or g("kode_pemda"))
+    unit = f"{pemda}.{g('kodeSkpd') or g('kode_skpd')}"
+    if shape == "sipd-ri" and "kode_sub_skpd" in row:
+        assert row["kode_sub_skpd"] == row["kode_skpd"]
+    output = g("kodeSubKegiatan") or g("kode_sub_kegiatan") or g("kode_sub_giat")
+    account = g("kodeRekening") or g("kode_rekening") or g("kode_akun")
+    return (unit, g("kodeProgram") or g("kode_program"), g("kodeKegiatan") or g("kode_kegiatan")
+            or g("kode_giat"), output, padded_account(account) if account else None)
+
+
+@pytest.fixture(scope="module")
+def shaped(tmp_path_factory) -> dict[str, Path]:
+    directories = {}
+    for shape in SHAPES:
+        directories[shape] = tmp_path_factory.mktemp(shape)
+        generate(directories[shape], SCALE, seed=42, fiscal_year=FISCAL_YEAR, shape=shape)
+    return directories
+
+
+def canonical_rows_of(clean: Path, kind: str, system: str) -> list[dict[str, str]]:
+    return [r for r in read_kind(clean, kind)
+            if bool(CENTRAL_WORK_UNIT.match(r["work_unit_code"])) == (system == "pusat")]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_shape_writes_its_layout_files(shaped, clean, manifest, shape):
+    directory = shaped[shape]
+    layout_files = {f"{stem}.csv" for stem in EXPECTED_HEADERS[shape]}
+    canonical_files = {FILE_NAMES[kind] for kind in CANONICAL_KINDS}
+    assert {p.name for p in directory.iterdir()} == \
+        layout_files | canonical_files | {"manifest.json", "dirt.csv"}
+    for stem, header in EXPECTED_HEADERS[shape].items():
+        assert read_rows(directory / f"{stem}.csv")[0] == header.split(","), stem
+    for name in canonical_files:
+        assert (directory / name).read_bytes() == (clean / name).read_bytes()
+    assert (directory / "dirt.csv").read_text() == "kind,file,source_row,dirt,field,value\n"
+    shaped_manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    assert shaped_manifest["shape"] == shape and shaped_manifest["generator_version"] == 2
+    assert shaped_manifest["totals"] == manifest["totals"]
+    files = shaped_manifest["files"]
+    assert set(files) == {name.removesuffix(".csv") for name in layout_files | canonical_files}
+    for stem, entry in files.items():
+        assert entry["file"] == f"{stem}.csv"
+        assert entry["rows"] == entry["clean_rows"] == len(read_rows(directory / entry["file"])[1])
+    for kind in SPLIT_KINDS:
+        pusat, daerah = files[f"{kind}_pusat"], files[f"{kind}_daerah"]
+        assert (pusat["kind"], pusat["system"], daerah["kind"], daerah["system"]) == \
+            (kind, "pusat", kind, "daerah")
+        assert pusat["rows"] == len(canonical_rows_of(clean, kind, "pusat")) > 0
+        assert pusat["rows"] + daerah["rows"] == manifest["files"][kind]["rows"]
+    assert files["budget_pusat"]["rows"] == 2621 and files["realization_daerah"]["rows"] == 10160
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_shape_amounts_add_up_to_the_canonical_totals(shaped, clean, shape):
+    expected = {"amount": {"budget": Decimal(963_398_448_000), "realization": Decimal(673_881_109_470)},
+                "blocked_amount": {"budget": Decimal(189_339_000)},
+                "planned_amount": {"budget_plan": Decimal(723_648_599_000)}}
+    for kind in ("budget", "realization", "budget_plan"):
+        totals = defaultdict(Decimal)
+        for system in ("pusat", "daerah"):
+            stem = f"{kind}_{system}"
+            rows = read_rows(shaped[shape] / f"{stem}.csv")[1]
+            canonical = canonical_rows_of(clean, kind, system)
+            assert len(rows) == len(canonical)
+            for column, canonical_column, style in AMOUNT_COLUMNS[shape, stem]:
+                values = [parse_amount(r[column], style) for r in rows]
+                # row by row, so the order is kept too
+                assert values == [Decimal(r[canonical_column] or 0) for r in canonical], stem
+                totals[canonical_column] += sum(values)
+        for canonical_column, total in totals.items():
+            assert total == expected[canonical_column][kind], (kind, canonical_column)
+            assert total == column_total(read_kind(clean, kind), canonical_column)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_shape_codes_rebuild_the_canonical_codes(shaped, clean, shape):
+    columns = ("work_unit_code", "program_code", "activity_code", "output_code", "account_code")
+    for kind in SPLIT_KINDS:
+        for system in ("pusat", "daerah"):
+            stem = f"{kind}_{system}"
+            rows = read_rows(shaped[shape] / f"{stem}.csv")[1]
+            canonical = canonical_rows_of(clean, kind, system)
+            for row, original in zip(rows, canonical, strict=True):
+                rebuilt = rebuilt_codes(shape, stem, row)
+                for column, code in zip(columns, rebuilt):
+                    if code is not None and column in original:
+                        assert code == original[column], (stem, column, row)
+
+
+def test_sakti_mak_cells_rebuild_the_canonical_codes_with_their_variants(shaped, clean):
+    for kind in ("budget", "realization"):
+        rows = read_rows(shaped["sakti-mak"] / f"{kind}_pusat.csv")[1]
+        canonical = canonical_rows_of(clean, kind, "pusat")
+        spaced = without_ba = 0
+        for number, (row, original) in enumerate(zip(rows, canonical, strict=True), start=1):
+            mak = row["MAK"]
+            assert mak_codes(mak, row["KDDEPT"]) == tuple(
+                original[c] for c in ("program_code", "activity_code", "output_code", "account_code"))
+            spaced += " " in mak
+            without_ba += not mak.startswith(row["KDDEPT"] + ".")
+            assert (" " in mak) == (number % 7 == 0)
+            assert mak.startswith(row["KDDEPT"] + ".") == (number % 11 != 0)
+            assert mak.split(" ")[-1].split(".")[-3:-1] == \
+                ["051" if original["account_code"].startswith("51") else "052", "A"]
+        assert (spaced, without_ba) == (len(rows) // 7, len(rows) // 11)
+    first = read_rows(shaped["sakti-mak"] / "budget_pusat.csv")[1][0]
+    assert first["MAK"] == "010.01.WA.2665.EBA.994.051.A.511111"
+    seventh = read_rows(shaped["sakti-mak"] / "budget_pusat.csv")[1][6]
+    assert re.fullmatch(r"010\.01\.WA \.\d{4}\.[A-Z]{3}\.\d{3}\.05[12]\.A\.\d{6}", seventh["MAK"])
+
+
+def test_shape_dates_and_pemda_codes(shaped, clean):
+    canonical = canonical_rows_of(clean, "realization", "pusat")
+    sakti = read_rows(shaped["sakti-mak"] / "realization_pusat.csv")[1]
+    omspan = read_rows(shaped["omspan"] / "realization_pusat.csv")[1]
+    months = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+              "September", "Oktober", "November", "Desember")
+    for row, long_row, original in zip(omspan, sakti, canonical, strict=True):
+        day = dt.date.fromisoformat(original["transaction_date"])
+        assert row["TGLSP2D"] == day.strftime("%d/%m/%Y")
+        assert long_row["TGLSP2D"] == f"{day.day} {months[day.month - 1]} {day.year}"
+    regional = canonical_rows_of(clean, "realization", "daerah")
+    sipd_ri = read_rows(shaped["sipd-ri"] / "realization_daerah.csv")[1]
+    assert [r["tanggal_sp_2_d"] for r in sipd_ri] == \
+        [f"{r['transaction_date']} 00:00:00" for r in regional]
+    budget_daerah = read_rows(shaped["omspan"] / "budget_daerah.csv")[1]
+    assert {r["kodePemda"] for r in budget_daerah} == {"3100", "3500"}
+    assert {r["kode_pemda"] for r in read_rows(shaped["sipd-ri"] / "budget_daerah.csv")[1]} == \
+        {"31", "35"}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_shape_is_deterministic(shaped, tmp_path, shape):
+    generate(tmp_path, SCALE, seed=42, fiscal_year=FISCAL_YEAR, shape=shape)
+    names = sorted(p.name for p in shaped[shape].iterdir())
+    assert names == sorted(p.name for p in tmp_path.iterdir())
+    for name in names:
+        assert (shaped[shape] / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_shape_with_dirt_or_unknown_shape_is_rejected(tmp_path):
+    with pytest.raises(ValueError, match=r"shape 'omspan' is written clean only.*dirty_fraction 0"):
+        generate(tmp_path / "dirty", SCALE, dirty_fraction=0.01, shape="omspan")
+    with pytest.raises(ValueError, match="shape must be one of canonical, omspan, sakti-mak, sipd-ri"):
+        generate(tmp_path / "unknown", SCALE, shape="excel")
+    assert not (tmp_path / "dirty").exists() and not (tmp_path / "unknown").exists()
+
+
+def test_layout_examples_and_number_styles():
+    from ingest.export_shapes import LAYOUTS, comma_thousands, indonesian, two_decimals
+
+    assert comma_thousands("-1234567") == "-1,234,567"
+    assert comma_thousands("1234567.5") == "1,234,567.50"
+    assert indonesian("-1234567") == "(1.234.567,00)"
+    assert indonesian("999") == "999,00"
+    assert two_decimals("1234567") == "1234567.00"
+    with pytest.raises(ValueError, match="not a plain number"):
+        indonesian("1.234,5")
+    sakti = LAYOUTS["sakti-mak"]
+    assert sakti["budget", "pusat"].example["MAK"] == "019.01.WA.4209.EBA.994.052.A.521211"
+    assert sakti["realization", "pusat"].example["TGLSP2D"] == "10 Maret 2025"
+    assert sakti["realization", "pusat"].example["REALISASI"] == "(2.500.000,00)"
+    assert sakti["budget", "daerah"].example["kode_rekening"] == "5.1.2.1.1.24"
+    omspan = LAYOUTS["omspan"]
+    assert omspan["realization", "pusat"].example["NILAI"] == "-2,500,000"
+    assert [omspan["budget", "pusat"].example[c] for c in ("KDDEPT", "KDUNIT", "KDPROGRAM",
+                                                          "KDGIAT", "KDOUTPUT", "KDRO")] == \
+        ["019", "01", "WA", "4209", "EBA", "994"]
+    assert omspan["budget", "daerah"].example["kodePemda"] == "3273"
+    assert omspan["budget_plan", "daerah"].example["kodePemda"] == "3200"
+    assert LAYOUTS["sipd-ri"]["budget", "daerah"].example["kode_bidang_urusan"] == "1.02"
+    assert LAYOUTS["sipd-ri"]["budget_plan", "daerah"].example["kode_pemda"] == "32"
+    assert all(layout.description for layouts in LAYOUTS.values() for layout in layouts.values())

@@ -103,8 +103,8 @@ def test_cell_contradicting_the_column_style_is_quarantined(home, tmp_path):
 def test_measured_numbers_default_to_decimal_point(home, tmp_path):
     f = write(tmp_path / "vol.csv",
               "fiscal_year,period_month,work_unit_code,output_code,output_unit,target_volume,"
-              "realized_volume\n2025,12,019012,EBA.994,Layanan,1.500,1\n"
-              "2025,6,019012,EBA.994,Layanan,1.500,0\n")
+              "realized_volume\n2025,12,019012,4209.EBA.994,Layanan,1.500,1\n"
+              "2025,6,019012,4209.EBA.994,Layanan,1.500,0\n")
     [r] = ingest_files([f], home)
     assert r.rows_loaded == 2
     # no cell decides the style: a volume reads '1.500' as one and a half, not 1,500
@@ -252,7 +252,7 @@ def test_missing_mandatory_column_rejects_file_naming_aliases(home, tmp_path):
     [r] = ingest_files([f], home, kind="realization")
     assert r.status == "rejected"
     assert r.reason == ("missing mandatory column(s) for kind realization: document_no (tried: "
-                        "document_no, NOSP2D, no_sp2d, nomor_sp2d, nomor_dokumen)")
+                        "document_no, NOSP2D, no_sp2d, nomor_sp2d, nomor_dokumen, sp2d_no)")
     assert query(home, "SELECT count(*) FROM raw.realization") == [(0,)]
     assert query(home, "SELECT status, rows_read FROM ops.load_log") == [("rejected", 0)]
 
@@ -305,7 +305,7 @@ def test_quarantine_keeps_every_row_and_names_file_row_field_value(home, tmp_pat
     assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
         (2, "amount", "#VALUE!", "unparseable_number"),
         (3, "work_unit_code", None, "missing_mandatory"),
-        (4, "natural_key", "2025 | 019012 | D1 | EBA.994 | 521211", "duplicate_key_in_file"),
+        (4, "natural_key", "2025 | 019012 | D1 | 4209.EBA.994 | 521211", "duplicate_key_in_file"),
         (5, None, realization_line("D4", "100") + ",extra", "malformed_line"),
     ]
     assert all(r[0] == "real.csv" for r in rows)
