@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Fiscal year of the RO (rincian output) code structure: PMK 208/PMK.02/2020 (RKA-K/L and DIPA
-# from FY 2021) introduced KRO.RO outputs and lettered programs ('WA').
+# Fiscal year of the RO (rincian output) code structure: the redesign of planning and budgeting
+# (redesain sistem perencanaan dan penganggaran, joint circular of Bappenas and the Ministry of
+# Finance, 24 June 2020; applied from the FY 2021 budget) introduced lettered programs ('WA') and
+# KRO.RO outputs.
 RO_FROM_YEAR = 2021
 ANY_YEAR = (None, None)
 
@@ -40,24 +42,26 @@ class CodeShape:
         return " AND ".join(parts) or "true"
 
 
-PMK_RO = "PMK 208/PMK.02/2020 (RKA-K/L from FY 2021: program letters, KRO.RO outputs)"
-PMK_OLD = "PMK 94/PMK.02/2017 (RKA-K/L up to FY 2020: numbered programs and outputs)"
-PMK_BAS = "PMK 102/PMK.02/2018 (bagan akun standar: 6-digit akun)"
-PMK_SATKER = "PMK 171/PMK.05/2007 and DJPb satker register (6-digit satker codes)"
+PMK_RO = ("Redesain sistem perencanaan dan penganggaran (Bappenas-Kemenkeu, 2020), RKA-K/L from "
+          "FY 2021; PMK 62/2023: program letters, KRO.RO outputs")
+PMK_OLD = "RKA-K/L up to FY 2020 (PMK 94/PMK.02/2017): numbered programs and outputs"
+PMK_BA = "PMK 102/PMK.02/2018 (klasifikasi anggaran): 3-digit bagian anggaran"
+PMK_BAS = "PMK 214/PMK.05/2013 (bagan akun standar): 6-digit akun"
+PMK_SATKER = "DJPb satker register (SAKTI, OM-SPAN): 6-digit satker codes"
 PMDN_90 = "Permendagri 90/2019 (klasifikasi, kodefikasi dan nomenklatur perencanaan dan keuangan daerah)"
-PMDN_77 = "Permendagri 77/2020 and SIPD (22-character SKPD code: urusan.bidang x3, organisasi, unit)"
-KEMENDAGRI_WILAYAH = "Permendagri 72/2019 (kode wilayah: province 2 digits, kabupaten/kota 2.2)"
+PMDN_SIPD = "SIPD (Permendagri 70/2019): 22-character SKPD code, urusan.bidang x3, organisasi, unit"
+KEMENDAGRI_WILAYAH = "Permendagri 72/2019 (kode wilayah): province 2 digits, kabupaten/kota 2.2"
 
 SKPD = r"\d\.\d{2}\.\d\.\d{2}\.\d\.\d{2}\.\d{2}\.\d{4}"
 PEMDA = r"\d{2}(?:\.\d{2})?"
 
 SHAPES: tuple[CodeShape, ...] = (
-    CodeShape("instansi_code", "pusat", "bagian anggaran (K/L)", r"^\d{3}$", "019", PMK_BAS),
+    CodeShape("instansi_code", "pusat", "bagian anggaran (K/L)", r"^\d{3}$", "019", PMK_BA),
     CodeShape("instansi_code", "daerah", "pemda (province or kabupaten/kota)", rf"^{PEMDA}$",
               "32.73", KEMENDAGRI_WILAYAH),
     CodeShape("work_unit_code", "pusat", "satker", r"^\d{6}$", "019012", PMK_SATKER),
     CodeShape("work_unit_code", "daerah", "SKPD of its pemda (pemda.kode_skpd)",
-              rf"^{PEMDA}\.{SKPD}$", "32.73.1.02.0.00.0.00.01.0000", PMDN_77),
+              rf"^{PEMDA}\.{SKPD}$", "32.73.1.02.0.00.0.00.01.0000", PMDN_SIPD),
     CodeShape("program_code", "pusat", "program BA.eselon1.XX", r"^\d{3}\.\d{2}\.[A-Z]{2}$",
               "019.01.WA", PMK_RO, (RO_FROM_YEAR, None)),
     CodeShape("program_code", "pusat", "program BA.eselon1.nn", r"^\d{3}\.\d{2}\.\d{2}$",

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import importlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -336,9 +337,7 @@ def build_typed_select(con, stage: Stage, mapping: Mapping) -> tuple[str, list[s
     cells = [f"{stage.row_sql} AS _source_row"]
     cells += [f"{N.trimmed(_cell(i))} AS t{i}" for i in positions]
     cells += [f"{extra} AS _extra"]
-    code_steps = [["*"] + [f"{sql} AS \"__c_{name}\"" for name, sql in step.items()]
-                  for step in canonical_steps(mapping)]
-    code_cols = [f'"__c_{name}"' for step in canonical_steps(mapping) for name in step]
+    code_cols = [f'"__c_{name}"' for name in sorted(canonical)]
     parsed = (["_source_row", "_extra"] + code_cols
               + [f"{values[n]} AS \"{n}\"" for n in values if n not in derived])
     with_derived = ["*"] + [f"{values[n]} AS \"{n}\"" for n in derived]
@@ -349,8 +348,16 @@ def build_typed_select(con, stage: Stage, mapping: Mapping) -> tuple[str, list[s
     final = (["_source_row", "_extra"] + [f'"{n}"' for n in values] + absent
              + [f"{errors[n]} AS \"__e_{n}\"" for n in errors])
     source = f"(SELECT {', '.join(cells)} FROM {stage.table})"
-    for step in code_steps:
-        source = f"(SELECT {', '.join(step)} FROM {source})"
+    if canonical:
+        # Canonical codes are computed once per distinct combination of the cells each reads (a
+        # national file repeats a few thousand codes over millions of rows) and joined back.
+        joins, picks = [], []
+        for j, name in enumerate(sorted(canonical)):
+            keys, lookup = canonical_lookup(mapping, stage.table, name)
+            on = " AND ".join(f"r.{k} IS NOT DISTINCT FROM l{j}.{k}" for k in keys) or "true"
+            joins.append(f"LEFT JOIN ({lookup}) AS l{j} ON {on}")
+            picks.append(f'l{j}."__c_{name}"')
+        source = f"(SELECT r.*, {', '.join(picks)} FROM {source} AS r {' '.join(joins)})"
     sql = (f"SELECT {', '.join(final)} FROM (SELECT {', '.join(with_derived)} FROM ("
            f"SELECT {', '.join(parsed + cell_cols)} FROM {source}))")
     return sql, list(errors), messages
@@ -401,6 +408,33 @@ def canonical_steps(mapping: Mapping) -> list[dict[str, str]]:
             '"__c_work_unit_code"' if "work_unit_code" in second else None)
         third["instansi_code"] = derived
     return [step for step in (first, second, third) if step]
+
+
+CELL_REFERENCE = re.compile(r"\bt(\d+)\b")
+CODE_REFERENCE = re.compile(r'"__c_(\w+)"')
+
+
+def canonical_lookup(mapping: Mapping, stage_table: str, name: str) -> tuple[list[str], str]:
+    """(key cells, SQL) of the table giving `__c_<name>` for each distinct combination of the
+    trimmed cells its canonical code is built from (through the codes it is built on)."""
+    steps = canonical_steps(mapping)
+    exprs = {n: sql for step in steps for n, sql in step.items()}
+    needed, todo = set(), [name]
+    while todo:
+        n = todo.pop()
+        if n not in needed:
+            needed.add(n)
+            todo += CODE_REFERENCE.findall(exprs[n])
+    keys = sorted({f"t{i}" for n in needed for i in CELL_REFERENCE.findall(exprs[n])},
+                  key=lambda k: int(k[1:]))
+    positions = [int(k[1:]) for k in keys]
+    sql = (f"SELECT DISTINCT {', '.join(f'{N.trimmed(_cell(i))} AS t{i}' for i in positions)} "
+           f"FROM {stage_table}") if keys else "SELECT 1 AS __one"
+    for step in steps:
+        layer = [f'{sql_} AS "__c_{n}"' for n, sql_ in step.items() if n in needed]
+        if layer:
+            sql = f"SELECT *, {', '.join(layer)} FROM ({sql})"
+    return keys, sql
 
 
 def canonical_codes(mapping: Mapping) -> set[str]:
@@ -669,7 +703,7 @@ class Loader:
             self.con.execute(
                 f"INSERT INTO raw.{mapping.kind} ({insert_cols}, _extra, _load_id, _source_file, "
                 f"_source_sha256, _source_row, _ingested_at) SELECT {insert_cols}, _extra, ?, ?, ?, "
-                f"_source_row, ? FROM __typed WHERE {accepted}",
+                f"_source_row, ? FROM __typed WHERE {accepted} ORDER BY _source_row",  # file order
                 [load_id, path.name, result.sha256, now])
             loaded = self.con.execute(f"SELECT count(*) FROM raw.{mapping.kind} WHERE _load_id = ?",
                                       [load_id]).fetchone()[0]

@@ -4,6 +4,7 @@ files grow (DuckDB streams the CSV and spills beyond its memory limit).
 
     .venv/bin/python scripts/bench_ingest.py --scale 0.1
     .venv/bin/python scripts/bench_ingest.py --scale 0.05 --scale 0.1   # memory flat as files grow
+    .venv/bin/python scripts/bench_ingest.py --scale 0.1 --shape omspan --repeat 1  # a real layout
 
 Targets on a 2-core machine: realization CSV >= 500,000 rows/s; peak RSS <= 3 GB; data-quality
 validation (GX suites, Data Docs, the wait for GX's import) adds at most 30% to the ingest's wall
@@ -79,14 +80,14 @@ def ingest_once(extracts: Path, home: Path, warm: bool) -> dict:
     return doc
 
 
-def run(scale: float, seed: int, keep: bool, repeat: int) -> dict[str, list[dict]]:
+def run(scale: float, seed: int, keep: bool, repeat: int, shape: str) -> dict[str, list[dict]]:
     from ingest.generate import generate
 
-    work = Path(tempfile.mkdtemp(prefix=f"bench-ingest-{scale}-"))
+    work = Path(tempfile.mkdtemp(prefix=f"bench-ingest-{scale}-{shape}-"))
     try:
         extracts = work / "extracts"
         t0 = time.perf_counter()
-        generate(extracts, scale=scale, seed=seed, dirty_fraction=0.0)
+        generate(extracts, scale=scale, seed=seed, dirty_fraction=0.0, shape=shape)
         gen_seconds = time.perf_counter() - t0
         docs = {"cold": [], "warm": []}
         for i in range(repeat):     # alternate, so both see the same machine load
@@ -100,22 +101,23 @@ def run(scale: float, seed: int, keep: bool, repeat: int) -> dict[str, list[dict
             shutil.rmtree(work, ignore_errors=True)
 
 
-def report(scale: float, mode: str, docs: list[dict], gx_import: float) -> None:
+def report(scale: float, shape: str, mode: str, docs: list[dict], gx_import: float) -> None:
     doc = sorted(docs, key=lambda d: d["share"])[len(docs) // 2]   # the median run
-    print(f"\nSF {scale}, {mode} process (GX {'imported before' if mode == 'warm' else 'imported by the loader'}): "
+    print(f"\nSF {scale}, {shape} layout, {mode} process (GX {'imported before' if mode == 'warm' else 'imported by the loader'}): "
           f"generated in {doc['generate_seconds']:.1f} s; {len(docs)} ingest run(s) into "
           f"fresh homes; median run: wall {doc['wall_seconds']:.1f} s, peak RSS "
           f"{doc['peak_rss_mb']:.0f} MB")
-    print(f"  {'kind':<18} {'rows':>11} {'MB':>8} {'seconds':>8} {'rows/s':>11} "
+    print(f"  {'file':<26} {'rows':>11} {'quar.':>6} {'MB':>8} {'seconds':>8} {'rows/s':>11} "
           f"{'GX s':>6} {'rows/s w/o GX':>14}")
     for f in doc["files"]:
         rate = f["rows_read"] / f["seconds"] if f["seconds"] else 0
         parse = f["seconds"] - f["dq_seconds"]
-        print(f"  {f['kind']:<18} {f['rows_read']:>11,} {f['bytes'] / 1e6:>8.1f} "
-              f"{f['seconds']:>8.2f} {rate:>11,.0f} {f['dq_seconds']:>6.2f} "
+        print(f"  {f['file']:<26} {f['rows_read']:>11,} {f['rows_quarantined']:>6,} "
+              f"{f['bytes'] / 1e6:>8.1f} {f['seconds']:>8.2f} {rate:>11,.0f} {f['dq_seconds']:>6.2f} "
               f"{f['rows_read'] / parse if parse else 0:>14,.0f}")
     total = sum(f["rows_read"] for f in doc["files"])
-    print(f"  {'all':<18} {total:>11,} {'':>8} {doc['wall_seconds']:>8.2f} "
+    held = sum(f["rows_quarantined"] for f in doc["files"])
+    print(f"  {'all':<26} {total:>11,} {held:>6,} {'':>8} {doc['wall_seconds']:>8.2f} "
           f"{total / doc['wall_seconds']:>11,.0f}")
     print(f"  validation adds {doc['validation']:.1f} s = {doc['share']:.0%} to the ingest without it "
           f"({doc['base']:.1f} s): suites {doc['suites']:.1f} s, Data Docs {doc['docs']:.1f} s, "
@@ -134,12 +136,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=3,
                         help="ingest runs per scale (the machine is shared: the median is shown)")
+    parser.add_argument("--shape", action="append",
+                        help="export layout of the generated files (repeatable; default canonical)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary files")
     args = parser.parse_args()
     gx_import = gx_import_seconds()
-    for scale in args.scale or [0.1]:
-        for mode, docs in run(scale, args.seed, args.keep, args.repeat).items():
-            report(scale, mode, docs, gx_import)
+    for shape in args.shape or ["canonical"]:
+        for scale in args.scale or [0.1]:
+            for mode, docs in run(scale, args.seed, args.keep, args.repeat, shape).items():
+                report(scale, shape, mode, docs, gx_import)
 
 
 if __name__ == "__main__":

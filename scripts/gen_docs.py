@@ -9,7 +9,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, SQL_TYPES  # noqa: E402
+from ingest import codes  # noqa: E402
+from ingest.contracts import CODE_PARTS, CONTRACTS, LINEAGE_COLUMNS, SQL_TYPES  # noqa: E402
+from ingest.export_shapes import LAYOUTS  # noqa: E402
 from ingest.normalise import RULES  # noqa: E402
 
 OUT = REPO / "docs" / "extracts.md"
@@ -41,13 +43,25 @@ Matching ignores case, spaces, underscores, hyphens and dots (`Kode SKPD` = `kod
 file, `PAGU` the amount of a budget file. Columns the contract does not know are kept, verbatim, in
 the raw table's `_extra` JSON column. A missing mandatory column rejects the whole file; the message
 names the column and every alias tried. Without `--kind`, the kind is the one contract whose
-mandatory columns are all present; a file matching none or several is rejected with the reason.
+mandatory columns are all present (a kind whose columns another complete kind reads too is the
+lesser reading: a realization file also holds every mandatory budget column); a file matching none,
+or several, is rejected with the reason. Some aliases are fallbacks, used only when no other alias
+of the column is in the file (SIPD's `kode_skpd` when the finer `kode_sub_skpd` is absent, the SP2D
+total `nilai_sp_2_d` when there is no line amount `jumlah`); a fallback beside its column stays in
+`_extra` and the load log says so. Names (`NMSATKER`, `nama_program`, ...) are never mandatory.
 
 Derived when absent (and said so in `ops.load_log.message`):
 
 - `realization.fiscal_year`: the year of `transaction_date`.
-- `budget.gov_level`: `daerah` when `account_code` is a SIPD kode rekening (`5.1.02.01.01.0001`),
-  `pusat` when it is a 6-digit akun; a row with neither shape is quarantined (`underivable_value`).
+- `budget.gov_level`: `daerah` when `account_code` is a SIPD kode rekening (`5.1.02.01.01.0001`)
+  or the work unit a pemda's SKPD, `pusat` when the akun has 6 digits; a row with neither is
+  quarantined (`underivable_value`).
+- `budget.revision_no`: 0 (a listing without a revision column is the DIPA/DPA as it stands).
+- `program_code`, `activity_code`, `output_code`, `account_code`: from a MAK column; a SIPD
+  program and kegiatan from the sub-kegiatan they prefix (only when the file has no column for
+  them: an empty cell of a present column stays a missing value).
+- `instansi_code`: the BA of a central program (`019.01.WA` -> `019`) or the pemda of a regional
+  work unit (`32.73.1.02.0.00.0.00.01.0000` -> `32.73`).
 
 ## Values
 
@@ -112,8 +126,12 @@ def render() -> str:
                 notes = (notes + "; " if notes else "") + "one of " + ", ".join(
                     f"`{v}`" for v in c.vocabulary)
             aliases = ", ".join(f"`{a}`" for a in c.aliases)
+            if c.fallback_aliases:
+                aliases += "; if none of those: " + ", ".join(f"`{a}`" for a in c.fallback_aliases)
             out.append(f"| `{c.name}` | {c.type} ({SQL_TYPES[c.type]}) | {mandatory} | {aliases} "
                        f"| {notes} |\n")
+    out.append(render_codes())
+    out.append(render_layouts())
     out.append("""
 ## Examples
 
@@ -130,6 +148,71 @@ def render() -> str:
 | `sakip_evaluation.csv` | an LKE under PermenPANRB 88/2021 with sub-components, one under 12/2015 |
 | `cost_standard.csv` | SBM per province and an SBK |
 """)
+    return "".join(out)
+
+
+CODE_FORMS = """
+## Canonical codes
+
+Codes are identities: each thing has one canonical text form, whatever the export wrote, built by
+the loader (`ingest/codes.py`) before any rule sees the row. Codes carry no inner spaces (a space
+inside a code, `063.01.WA .6384`, is a typing artefact) and central letters are upper case.
+
+| thing | written as | canonical |
+|---|---|---|
+| central program | `019.01.WA`; `01.WA` or `WA` with `KDDEPT`/`KDBA` (and `KDUNIT`); inside a MAK | `019.01.WA` (`019.01.01` before FY 2021) |
+| central output | `4209.EBA.994`; `EBA.994` (or `001` before 2021) with the kegiatan in `KDGIAT`; `KDOUTPUT` `EBA` + `KDSOUTPUT`/`KDRO` `994`; inside a MAK | `4209.EBA.994` (`2001.001` before FY 2021) |
+| MAK | `019.01.WA.4209.EBA.994.051.A.521211`, with stray spaces, without the BA (`01.WA...`, BA from `KDDEPT`), without the eselon I and BA (`WA.7937...`, with `KDDEPT` and `KDUNIT`), without the program (`2886.EBA.994.002.521111`, program from its own column) | split into program, kegiatan, output, akun; the MAK (with komponen and subkomponen) stays in `_extra` |
+| kode rekening | `5.1.02.01.01.0024`; integer segments `5.1.2.1.1.24` (SIMDA mapping tables); coarser LRA levels `5.1.02` | segments padded to 1.1.2.2.2.4 digits |
+| pemda | `32.73`, `3273`; a province `32`, `3200`, `32.00` | `32.73`, `32` |
+| regional work unit | SIPD `kode_sub_skpd` (or `kode_skpd`) `1.02.0.00.0.00.01.0000` beside `kode_pemda` | `32.73.1.02.0.00.0.00.01.0000`: SIPD's SKPD code is unique only inside one pemda, so the warehouse's work unit is the pemda and the SKPD (an SKPD loaded without its pemda keeps its 22 characters and is warned about) |
+| satker | `019012` | `019012` (`19012`, a leading zero lost in Excel, is quarantined) |
+
+Code parts: columns read only to build a code (they are kept in `_extra` as written):
+{parts}.
+
+### Code shape catalogue
+
+The shape rules ([data_quality.md](data_quality.md)) judge canonical codes against this catalogue:
+a code no system writes (a letter in a numeric segment, stray punctuation, a satker that lost its
+leading zero, an RO without its kegiatan) is quarantined; a plausible code whose shape is not listed
+for the row's fiscal year loads with a warning.
+
+| column | system | shape | example | fiscal years | source |
+|---|---|---|---|---|---|
+"""
+
+
+def render_codes() -> str:
+    parts = "; ".join(f"{part}: " + ", ".join(f"`{h}`" for h in headers)
+                      for part, headers in CODE_PARTS.items())
+    out = [CODE_FORMS.replace("{parts}", parts)]
+    for shape in codes.SHAPES:
+        first, last = shape.years
+        years = ("all" if not (first or last) else f"from {first}" if first and not last
+                 else f"up to {last}" if last and not first else f"{first}-{last}")
+        out.append(f"| `{shape.thing}` | {shape.system} | {shape.name} | `{shape.example}` | "
+                   f"{years} | {shape.source} |\n")
+    return "".join(out)
+
+
+def render_layouts() -> str:
+    """Every real export layout the generator writes (`pbk generate --shape`), with an example
+    line: all of them load whole and give the same marts as the canonical files (tested)."""
+    out = ["""
+## Real export layouts
+
+Besides the canonical layout (the contract's column names), these layouts of real exports load
+whole; `pbk generate --shape omspan|sakti-mak|sipd-ri` writes the sample in them, and the marts
+built from each equal the canonical ones figure for figure (`tests/test_export_shapes.py`).
+Indicator, SAKIP and cost-standard files keep the canonical layout.
+"""]
+    for shape, layouts in LAYOUTS.items():
+        out.append(f"\n### `--shape {shape}`\n")
+        for (kind, system), layout in layouts.items():
+            cells = ",".join(c if "," not in c else f'"{c}"' for c in layout.example_cells())
+            out.append(f"\n**`{layout.file_name}`** ({kind}, {system}): {layout.description}\n\n"
+                       f"```\n{','.join(layout.headers)}\n{cells}\n```\n")
     return "".join(out)
 
 
@@ -190,7 +273,7 @@ def render_dq() -> str:
 
 | rule | severity | applies to | what |
 |---|---|---|---|
-| `quarantine_share` | reject | every kind | more than `max_quarantine_share` of the batch's rows quarantined (parse and row rules together): something systematic is wrong, the whole file is refused |
+| `quarantine_share` | reject | every kind | quarantined rows (parse and row rules together) pass both `max_quarantine_share` of the batch and `max_quarantine_rows` rows: something systematic is wrong, the whole file is refused (a 7-row file with 2 bad rows loads the other 5) |
 | `row_count_drop` | warn | every kind | the batch has over `max_row_count_drop` fewer rows than the previous loaded batch of the same kind and fiscal years |
 | `realization_within_pagu` | warn | realization | per work unit and fiscal year, realization (this batch plus earlier loads, latest per natural key) above the current pagu (highest revision) by more than `realization_over_pagu_tolerance`; the units are listed in `ops.dq_results.sample` for auditors |
 
