@@ -114,7 +114,7 @@ def test_failing_test_raises_with_the_failing_node(incremental_home, tmp_path):
     # a line whose date lies before the calendar spine of dim_date (2000-01-01)
     con.execute("""INSERT INTO raw.realization SELECT 1999, DATE '1999-12-31', 'OLD1', work_unit_code,
                    program_code, activity_code, output_code, account_code, funding_source, amount,
-                   description, NULL, 'manual-load', 'manual.csv', 'x', 1, now()
+                   description, NULL, NULL, 'manual-load', 'manual.csv', 'x', 1, now()
                    FROM raw.realization LIMIT 1""")
     con.close()
     with pytest.raises(WarehouseBuildError) as err:
