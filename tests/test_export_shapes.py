@@ -259,6 +259,11 @@ OMSPAN_PLAN = """THANG,KDSATKER,KDJENBEL,BULAN,RPD
 2025,019012,52,2,"10,000,000"
 2025,019012,52,3,"50,000,000"
 """
+# An OM-SPAN pagu listing with names for two of the lines the MAK listing restates without names
+OMSPAN_NAMED_BUDGET = """THANG,KDDEPT,NMDEPT,KDUNIT,KDSATKER,NMSATKER,KDPROGRAM,NMPROGRAM,KDGIAT,NMGIAT,KDOUTPUT,KDRO,NMRO,KDAKUN,NMAKUN,PAGU
+2025,019,Kementerian Perindustrian,01,019012,Sekretariat Jenderal,WA,Program Dukungan Manajemen,1234,Pengelolaan Keuangan,EBA,994,Layanan Perkantoran,511111,Belanja Gaji Pokok PNS,"2,000,000,000"
+2025,019,Kementerian Perindustrian,01,019012,Sekretariat Jenderal,WA,Program Dukungan Manajemen,1234,Pengelolaan Keuangan,EBA,994,Layanan Perkantoran,521111,Belanja Keperluan Perkantoran,"200,000,000"
+"""
 OMSPAN_VOLUME = """THANG,BULAN,KDSATKER,KDGIAT,KDOUTPUT,KDRO,SATUAN,VOLUME,VOLREAL
 2025,3,019012,1234,EBA,994,Layanan,12,3
 2025,3,019012,1234,EBA,962,Layanan,12,3
@@ -273,14 +278,16 @@ def test_mak_budget_meets_segmented_realization_in_the_marts(tmp_path):
 
     home = tmp_path / "home"
     landing = paths(home).ensure().landing
-    for name, text in (("pagu_mak.csv", SAKTI_MAK_BUDGET), ("omspan_sp2d.csv", OMSPAN_REALIZATION),
+    for name, text in (("pagu_a_named.csv", OMSPAN_NAMED_BUDGET), ("pagu_mak.csv", SAKTI_MAK_BUDGET),
+                       ("omspan_sp2d.csv", OMSPAN_REALIZATION),
                        ("omspan_rpd.csv", OMSPAN_PLAN), ("omspan_capaian_ro.csv", OMSPAN_VOLUME)):
         write(landing, name, text)
     outcome = run_all(home)
     assert outcome.exit_code == 0, outcome.as_dict()
     assert sorted((f.file, f.status, f.rows_loaded, f.rows_quarantined) for f in outcome.files) == [
         ("omspan_capaian_ro.csv", "loaded", 3, 0), ("omspan_rpd.csv", "loaded", 4, 0),
-        ("omspan_sp2d.csv", "loaded", 7, 0), ("pagu_mak.csv", "loaded", 5, 0)]
+        ("omspan_sp2d.csv", "loaded", 7, 0), ("pagu_a_named.csv", "loaded", 2, 0),
+        ("pagu_mak.csv", "loaded", 5, 0)]
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     try:
         absorption = con.execute(
@@ -291,8 +298,25 @@ def test_mak_budget_meets_segmented_realization_in_the_marts(tmp_path):
             "SELECT instansi_code, absorption_score, consistency_score, output_achievement_score, "
             "efficiency_pct, efficiency_score, nka_score, nka_category FROM marts.mart_budget_performance "
             "WHERE work_unit_code = '019012'").fetchall()
+        # names survive a later load without names; a code never named shows the code
+        names = con.execute(
+            "SELECT w.work_unit_name, w.instansi_name, p.program_code, p.program_name, "
+            "p.output_code, p.output_name FROM core.dim_work_unit w, core.dim_program p "
+            "WHERE w.work_unit_code = '019012' ORDER BY p.output_code").fetchall()
+        accounts = con.execute("SELECT account_code, account_name FROM core.dim_account "
+                               "ORDER BY 1").fetchall()
     finally:
         con.close()
+    assert names == [
+        ("Sekretariat Jenderal", "Kementerian Perindustrian", "019.01.WA",
+         "Program Dukungan Manajemen", "1234.EBA.962", "1234.EBA.962"),
+        ("Sekretariat Jenderal", "Kementerian Perindustrian", "019.01.WA",
+         "Program Dukungan Manajemen", "1234.EBA.994", "Layanan Perkantoran"),
+        ("Sekretariat Jenderal", "Kementerian Perindustrian", "019.02.AB", "019.02.AB",
+         "5678.QDC.001", "5678.QDC.001"),
+    ]
+    assert accounts == [("511111", "Belanja Gaji Pokok PNS"), ("521111", "Belanja Keperluan Perkantoran"),
+                        ("521211", "521211"), ("524111", "524111")]
     # pagu minus blokir (PER-5/PB/2024): 19,500,000 / (250,000,000 - 5,000,000) = 7.959184%
     assert absorption == [
         ("019.01.WA", "barang", Decimal("250000000.00"), Decimal("5000000.00"),

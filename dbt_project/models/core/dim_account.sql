@@ -2,17 +2,10 @@
 -- regional kode rekening (Permendagri 90/2019, '5.1.02.01.01.0001'), each mapped through
 -- ref_spending_type to one conformed spending_category (pegawai, barang, modal, bansos, hibah,
 -- lainnya). Members are every account code seen in budget or realization lines; names are the
--- latest seen in the budget. A code whose spending type is not in the reference maps to
+-- latest non-empty ones seen in the budget, else the code. A code whose spending type is not in the reference maps to
 -- 'lainnya' with is_mapped = false.
 with names as (
-    select account_code, account_name from (
-        select account_code, account_name,
-            row_number() over (partition by account_code
-                order by fiscal_year desc, revision_no desc, _ingested_at desc, _source_row desc) as rn
-        from {{ ref('stg_budget') }}
-        where account_name is not null
-    ) as ranked
-    where rn = 1
+    {{ latest_names(source('raw', 'budget'), ['account_code'], 'account_name') }}
 ),
 
 codes as (
@@ -30,7 +23,7 @@ typed as (
 
 select
     t.account_code,
-    n.account_name,
+    coalesce(n.account_name, t.account_code) as account_name,
     case when t.account_code like '%.%' then 'daerah' else 'pusat' end as gov_level,
     t.spending_type_code,
     s.spending_type_name,

@@ -3,15 +3,13 @@
 -- '1.02.02.2.02.0001' in SIPD). program_key = hash of (program_code, activity_code, output_code).
 -- Members come from every code set seen: budget lines, realization lines and outputs reported
 -- in output volumes (those without a budget or realization line stay unresolved: program and
--- activity NULL). Names are the latest seen in the budget.
-with output_names as (
-    -- latest budget line of every (program, activity, output): one window over the budget
-    select program_code, activity_code, output_code, program_name, activity_name, output_name, gov_level,
-        fiscal_year, revision_no, _ingested_at, _source_row
+-- activity NULL). Names are the latest non-empty ones seen in the budget, else the code.
+with output_levels as (
+    -- latest budget line of every (program, activity, output): its government level
+    select program_code, activity_code, output_code, gov_level
     from (
         select
-            program_code, activity_code, output_code, program_name, activity_name, output_name,
-            gov_level, fiscal_year, revision_no, _ingested_at, _source_row,
+            program_code, activity_code, output_code, gov_level,
             row_number() over (partition by program_code, activity_code, output_code
                 order by fiscal_year desc, revision_no desc, _ingested_at desc, _source_row desc) as rn
         from {{ ref('stg_budget') }}
@@ -20,21 +18,15 @@ with output_names as (
 ),
 
 program_names as (
-    select program_code, program_name from (
-        select program_code, program_name,
-            row_number() over (partition by program_code
-                order by fiscal_year desc, revision_no desc, _ingested_at desc, _source_row desc) as rn
-        from output_names where program_name is not null
-    ) as ranked where rn = 1
+    {{ latest_names(source('raw', 'budget'), ['program_code'], 'program_name') }}
 ),
 
 activity_names as (
-    select program_code, activity_code, activity_name from (
-        select program_code, activity_code, activity_name,
-            row_number() over (partition by program_code, activity_code
-                order by fiscal_year desc, revision_no desc, _ingested_at desc, _source_row desc) as rn
-        from output_names where activity_name is not null
-    ) as ranked where rn = 1
+    {{ latest_names(source('raw', 'budget'), ['program_code', 'activity_code'], 'activity_name') }}
+),
+
+named_outputs as (
+    {{ latest_names(source('raw', 'budget'), ['program_code', 'activity_code', 'output_code'], 'output_name') }}
 ),
 
 members as (
@@ -57,11 +49,11 @@ select
         end
     ) as gov_level,
     m.program_code,
-    p.program_name,
+    coalesce(p.program_name, m.program_code) as program_name,
     m.activity_code,
-    a.activity_name,
+    coalesce(a.activity_name, m.activity_code) as activity_name,
     m.output_code,
-    o.output_name,
+    coalesce(n.output_name, m.output_code) as output_name,
     m.program_code is not null and m.activity_code is not null as is_resolved
 from members as m
 left join program_names as p
@@ -69,7 +61,11 @@ left join program_names as p
 left join activity_names as a
     on a.program_code = m.program_code
     and a.activity_code = m.activity_code
-left join output_names as o
+left join output_levels as o
     on o.program_code = m.program_code
     and o.activity_code = m.activity_code
     and o.output_code = m.output_code
+left join named_outputs as n
+    on n.program_code = m.program_code
+    and n.activity_code = m.activity_code
+    and n.output_code = m.output_code
