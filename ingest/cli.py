@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import settings
 from .contracts import CONTRACTS
+from .intake import printable
 
 
 
@@ -72,7 +73,7 @@ def print_ingest_table(results) -> None:
         return
     print(f"{'file':<28} {'kind':<17} {'status':<10} {'read':>10} {'loaded':>10} {'quarant.':>9}")
     for r in results:
-        print(f"{r.file[:28]:<28} {str(r.kind or '-'):<17} {r.status:<10} {r.rows_read:>10,} "
+        print(f"{printable(r.file)[:28]:<28} {str(r.kind or '-'):<17} {r.status:<10} {r.rows_read:>10,} "
               f"{r.rows_loaded:>10,} {r.rows_quarantined:>9,}")
         if r.reason:
             print(f"    {r.reason}")

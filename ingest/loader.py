@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,12 +29,14 @@ from . import normalise as N
 from . import codes
 from .contracts import (CODE_PARTS, CONTRACTS, SQL_TYPES, Contract, normalise_header,
                         raw_table_ddl)
-from .readers import FileRejected, Stage, file_format, sql_literal, stage_csv, stage_parquet, stage_xlsx
+from .errors import FileInFlight, FileRejected
+from .intake import (IN_PROGRESS_SUFFIXES, Taken, printable, refusal, settle_seconds, take,
+                     unsettled)
+from .readers import (QUARANTINE_TEXT_LIMIT, Stage, file_format, sql_literal, stage_csv,
+                      stage_parquet, stage_xlsx)
 from .settings import Paths, paths as default_paths
 from expectations.schema import DQ_RESULTS_DDL
 
-# Files still being written by an upload tool are not picked up from landing
-IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".filepart")
 
 OPS_DDL = [
     "CREATE SCHEMA IF NOT EXISTS raw",
@@ -90,9 +92,14 @@ class FileResult:
     amount_quarantined: Decimal | None = None
     rows_amount_unparsed: int | None = None        # rows whose amount is empty or not a number
     dq_seconds: float = 0.0                        # of `seconds`, spent in the GX suites
+    internal_error: bool = False                   # the loader failed on it (a bug): set aside
+    encoding: str | None = None                    # CSV: the encoding read (why: in notes)
+    taken: Taken | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "taken"}
+        return {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
+                for k, v in d.items()}
 
 
 def connect(p: Paths, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -532,27 +539,26 @@ class Loader:
         self.con.execute(
             f"INSERT INTO ops.load_log ({', '.join(LOAD_LOG_COLUMNS)}) VALUES "
             f"({', '.join('?' for _ in LOAD_LOG_COLUMNS)})",
-            [r.load_id, path.name, str(path), r.sha256, r.kind, r.status, r.rows_read,
+            [r.load_id, r.file, str(path), r.sha256, r.kind, r.status, r.rows_read,
              r.rows_loaded, r.rows_quarantined, r.bytes, r.seconds,
              "; ".join(filter(None, [r.reason, *r.notes, *r.warnings])) or None, fmt, started,
              utcnow(), r.archived_to, r.scope, r.amount_read, r.amount_loaded,
              r.amount_quarantined, r.rows_amount_unparsed])
 
-    def load_file(self, path: Path, kind: str | None = None, sheet: str | None = None) -> FileResult:
+    def load_file(self, path: Path, kind: str | None = None, sheet: str | None = None,
+                  archive_as: str | None = None, load_id: str | None = None) -> FileResult:
+        """Load one file from a private copy taken once (intake.take). A loaded file's copy is in
+        archive/<load_id>/, verified, before its batch commits; a rejected file's copy goes to
+        archive/rejected/<load_id>/. archive_as/load_id: `pbk rebuild` reloading an archived file
+        under its original name and load id."""
         started, t0 = utcnow(), time.perf_counter()
-        result = FileResult(file=path.name, kind=kind, status="rejected")
-        fmt = None
+        result = FileResult(file=archive_as or path.name, kind=kind, status="rejected")
+        fmt, taken = None, None
         try:
-            result.bytes = path.stat().st_size
-            fmt = file_format(path)
-            # Hash and stage at the same time (both stream the file); a duplicate drops the stage.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                sha = pool.submit(sha256_of, path)
-                try:
-                    stage = self._stage(path, fmt, sheet)
-                finally:
-                    result.sha256 = sha.result()
-                    result.load_id = new_load_id(result.sha256)
+            taken = result.taken = take(path, self.tmp_dir)
+            result.bytes, result.sha256 = taken.bytes, taken.sha256
+            result.load_id = load_id or new_load_id(taken.sha256)
+            fmt = file_format(taken.copy, result.file)
             previous = self.already_loaded(result.sha256)
             if previous:
                 result.status, result.kind = "duplicate", previous[1]
@@ -560,31 +566,51 @@ class Loader:
                 result.seconds = time.perf_counter() - t0
                 self.log(result, path, started, fmt)
                 return result
-            self._load(path, fmt, stage, kind, result, started, t0)
+            stage = self._stage(taken, fmt, sheet)
+            self._load(path, fmt, stage, kind, result, started, t0, taken)
+        except FileInFlight as exc:
+            result.status, result.reason = "deferred", str(exc)
+            result.seconds = time.perf_counter() - t0
+            self.log(result, path, started, fmt)
         except FileRejected as exc:
-            result.status, result.reason = "rejected", str(exc)
-            result.rows_loaded = 0
-            result.seconds = time.perf_counter() - t0
-            self.log(result, path, started, fmt)
-        except Exception as exc:
-            # Recorded, then raised: the caller exits 1 and the file stays where it was.
-            result.status, result.reason = "rejected", f"internal error: {exc!r}"
-            result.rows_loaded = result.rows_quarantined = 0
-            result.seconds = time.perf_counter() - t0
-            self.log(result, path, started, fmt)
+            self._reject(result, path, started, fmt, t0, str(exc), taken)
+        except (OSError, duckdb.IOException, duckdb.FatalException):
+            # the machine, not the file: nothing is recorded as loaded and the file stays in place
             raise
+        except Exception as exc:
+            # A bug the file's content triggers: the file is set aside like a rejected one (the
+            # rest of the night goes on) and the run reports an internal error.
+            if self._tx_open:
+                self.con.execute("ROLLBACK")
+                self._tx_open = False
+            self._reject(result, path, started, fmt, t0,
+                         f"internal error (please report it): {type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:500]}", taken)
+            result.internal_error = True
         finally:
             self.drop_temp()
+            if taken is not None:
+                taken.copy.unlink(missing_ok=True)
         return result
 
-    def _stage(self, path: Path, fmt: str, sheet: str | None) -> Stage:
+    def _reject(self, result: FileResult, path: Path, started, fmt, t0: float, reason: str,
+                taken: Taken | None) -> None:
+        result.status, result.reason = "rejected", reason
+        result.rows_loaded = 0
+        if taken is not None:
+            dest = self.paths.archive / "rejected" / (result.load_id or "unhashed")
+            result.archived_to = str(archive_copy(taken, dest, result.file))
+        result.seconds = time.perf_counter() - t0
+        self.log(result, path, started, fmt)
+
+    def _stage(self, taken: Taken, fmt: str, sheet: str | None) -> Stage:
         if fmt == "csv":
-            return stage_csv(self.con, path, "__stage", self.tmp_dir)
+            return stage_csv(self.con, taken, "__stage", self.tmp_dir)
         if fmt == "xlsx":
             date_headers = {normalise_header(n) for c in CONTRACTS.values() for col in c.columns
                             if col.type == "date" for n in (col.name, *col.aliases)}
-            return stage_xlsx(self.con, path, "__stage", self.tmp_dir, sheet, date_headers)
-        return stage_parquet(self.con, path, "__stage")
+            return stage_xlsx(self.con, taken.copy, "__stage", self.tmp_dir, sheet, date_headers)
+        return stage_parquet(self.con, taken.copy, "__stage")
 
     def drop_temp(self) -> None:
         for t in ("__stage", "__typed", "__dups", "__dupkeys", "__dqframe", "__dqfail", "__dqbatch",
@@ -594,10 +620,11 @@ class Loader:
     _tx_open = False
 
     def _load(self, path: Path, fmt: str, stage: Stage, kind: str | None, result: FileResult,
-              started: dt.datetime, t0: float) -> None:
+              started: dt.datetime, t0: float, taken: Taken) -> None:
         mapping = detect_kind(stage.headers, kind)
         contract = CONTRACTS[mapping.kind]
         result.kind = mapping.kind
+        result.encoding = stage.encoding
         result.notes += stage.notes
         result.notes += [note for _, _, note in derivations(mapping).values()]
         result.notes += mapping.fallbacks
@@ -686,9 +713,9 @@ class Loader:
             result.amount_loaded = Decimal(0) if money else None
             result.amount_quarantined = result.amount_read
             # a rejected batch never reaches raw.*: only its rule results are kept
-            self.dq_engine.record_results(self.con, load_id, None, suite, verdict.results, path.name)
+            self.dq_engine.record_results(self.con, load_id, None, suite, verdict.results, result.file)
             self.dq_engine.record_results(self.con, load_id, None, batch_suite, batch_results,
-                                          path.name)
+                                          result.file)
             result.rows_quarantined = rows_read  # the whole file is held, in archive/rejected/
             raise FileRejected("rejected by data-quality rule(s): " + "; ".join(
                 f"{r.label}: {r.message}" for r in rejecting))
@@ -704,23 +731,23 @@ class Loader:
                 f"INSERT INTO raw.{mapping.kind} ({insert_cols}, _extra, _load_id, _source_file, "
                 f"_source_sha256, _source_row, _ingested_at) SELECT {insert_cols}, _extra, ?, ?, ?, "
                 f"_source_row, ? FROM __typed WHERE {accepted} ORDER BY _source_row",  # file order
-                [load_id, path.name, result.sha256, now])
+                [load_id, result.file, result.sha256, now])
             loaded = self.con.execute(f"SELECT count(*) FROM raw.{mapping.kind} WHERE _load_id = ?",
                                       [load_id]).fetchone()[0]
             self.con.execute(
                 "INSERT INTO ops.quarantine SELECT ?, ?, _source_row, ?, field, value, rule, reason, "
                 "raw_values, ? FROM (" + " UNION ALL ".join(quarantine_selects) + ")",
-                [load_id, path.name, mapping.kind, now])
+                [load_id, result.file, mapping.kind, now])
             for m in stage.malformed:
                 self.con.execute(
                     "INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, NULL, ?, 'malformed_line', ?, "
                     "NULL, ?)",
-                    [load_id, path.name, m["row"], mapping.kind, m["text"],
+                    [load_id, result.file, m["row"], mapping.kind, _clip(m["text"]),
                      f"line {m['line']}: {N.RULES['malformed_line']} ({m['error']})", now])
             recording = time.perf_counter()
-            self.dq_engine.record_results(self.con, load_id, None, suite, verdict.results, path.name)
+            self.dq_engine.record_results(self.con, load_id, None, suite, verdict.results, result.file)
             self.dq_engine.record_results(self.con, load_id, None, batch_suite, batch_results,
-                                          path.name)
+                                          result.file)
             result.dq_seconds += time.perf_counter() - recording
             by_rule = dict(self.con.execute(
                 "SELECT rule, count(DISTINCT source_row) FROM ops.quarantine WHERE load_id = ? "
@@ -730,7 +757,7 @@ class Loader:
                 [load_id]).fetchone()[0]
             # Nothing lost: every row read is either loaded or quarantined, never both.
             if rows_read != loaded + in_quarantine or in_quarantine != quarantined:
-                raise RuntimeError(f"{path.name}: rows read {rows_read} != loaded {loaded} + "
+                raise RuntimeError(f"{result.file}: rows read {rows_read} != loaded {loaded} + "
                                    f"quarantined {in_quarantine}; batch rolled back")
             if money:
                 amount_loaded, amount_quarantined = self.con.execute(
@@ -740,7 +767,7 @@ class Loader:
                     [load_id, load_id]).fetchone()
                 # Nothing lost in Rupiah either: every parsed amount is loaded or quarantined
                 if result.amount_read != amount_loaded + amount_quarantined:
-                    raise RuntimeError(f"{path.name}: amount read {result.amount_read} != loaded "
+                    raise RuntimeError(f"{result.file}: amount read {result.amount_read} != loaded "
                                        f"{amount_loaded} + quarantined {amount_quarantined}; "
                                        "batch rolled back")
                 result.amount_loaded, result.amount_quarantined = amount_loaded, amount_quarantined
@@ -748,6 +775,8 @@ class Loader:
             result.quarantined_by_rule = by_rule
             result.status = "loaded"
             result.scope = scope
+            # the archive copy is complete and verified before the batch counts as loaded
+            result.archived_to = str(archive_copy(taken, self.paths.archive / load_id, result.file))
             result.seconds = time.perf_counter() - t0
             self.log(result, path, started, fmt)
             _fault_pause_before_commit()
@@ -757,87 +786,146 @@ class Loader:
             if self._tx_open:
                 self.con.execute("ROLLBACK")
                 self._tx_open = False
+            if result.archived_to:   # the batch did not commit: neither does its archive copy
+                shutil.rmtree(Path(result.archived_to).parent, ignore_errors=True)
+                result.archived_to = None
             raise
 
 
 # --------------------------------------------------------------------------- many files
 
-def _refusal(path: Path, landing: Path | None) -> str | None:
-    """Why a path must not be read, or None. Only regular files; no symlinks leaving landing; no
-    names carrying path separators (a Windows path squeezed into a name, say)."""
-    if "\\" in path.name or "/" in path.name or path.name in ("", ".", ".."):
-        return f"file name {path.name!r} contains a path separator"
-    if path.is_symlink():
-        target = path.resolve()
-        if landing is not None and not target.is_relative_to(landing.resolve()):
-            return f"symlink points outside landing ({target}); copy the file in instead"
-    if not path.exists():
-        return "file does not exist"
-    if not path.is_file():
-        return "not a regular file"
-    return None
+def _clip(text: str | None) -> str | None:
+    """A bad line as kept in ops.quarantine: whole up to QUARANTINE_TEXT_LIMIT characters."""
+    if text is None or len(text) <= QUARANTINE_TEXT_LIMIT:
+        return text
+    return text[:QUARANTINE_TEXT_LIMIT] + f"... ({len(text) - QUARANTINE_TEXT_LIMIT:,} more characters)"
 
 
-def _archive(src: Path, dest_dir: Path, move: bool) -> Path:
+def archive_copy(taken: Taken, dest_dir: Path, name: str) -> Path:
+    """Put the private copy's bytes at dest_dir/name, fsync'd, and verify them against the sha256
+    taken when the file was read: a short copy (disk full) raises and leaves nothing behind."""
     dest_dir.mkdir(parents=True, exist_ok=True)
-    dest = dest_dir / src.name
-    if move:
-        # rename keeps the bytes untouched; across filesystems shutil copies then removes
-        shutil.move(str(src), dest)
-    else:
-        shutil.copy2(src, dest)
+    dest = dest_dir / name
+    partial = dest_dir / f".{name}.partial"
+    try:
+        with open(taken.copy, "rb") as src, open(partial, "wb") as dst:
+            digest = hashlib.sha256()
+            while chunk := src.read(1 << 22):
+                dst.write(chunk)
+                digest.update(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+        if digest.hexdigest() != taken.sha256 or partial.stat().st_size != taken.bytes:
+            raise OSError(f"archive copy of {printable(name)} does not match the file read "
+                          f"(sha256 {digest.hexdigest()[:12]} vs {taken.sha256[:12]})")
+        os.replace(partial, dest)
+        _fsync_dir(dest_dir)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return dest
 
 
-def _expand(inputs: list[Path]) -> list[Path]:
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _set_aside(path: Path, dest_dir: Path) -> Path:
+    """Move a refused entry (symlink, FIFO) out of landing as it is, without opening it."""
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / path.name
+    os.rename(path, dest)
+    return dest
+
+
+def _expand(inputs: list[Path]) -> list[tuple[Path, Path | None]]:
+    """(file, the directory it was found in or None when named itself)."""
     files = []
     for p in inputs:
         if p.is_dir() and not p.is_symlink():
-            files += sorted(c for c in p.iterdir() if not c.name.startswith("."))
+            files += [(c, p) for c in sorted(p.iterdir()) if not c.name.startswith(".")
+                      and not c.name.endswith(IN_PROGRESS_SUFFIXES)
+                      and not (c.is_dir() and not c.is_symlink())]
         else:
-            files.append(p)
+            files.append((p, None))
     return files
+
+
+def _same_file(path: Path, taken: Taken | None) -> bool:
+    """The landing path still holds the file that was read (not a newer upload under its name)."""
+    if taken is None:
+        return False
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return (st.st_ino, st.st_size, st.st_mtime_ns) == taken.identity
 
 
 def ingest_files(files: list[Path], home: Paths | Path | str | None = None, kind: str | None = None,
                  sheet: str | None = None, progress: bool | None = None,
                  from_landing: bool = False) -> list[FileResult]:
-    """Load files. Named files are read in place and a copy is kept in archive/<load_id>/; files
-    from landing are moved there after their batch commits (rejected ones to archive/rejected/)."""
+    """Load files. Each is read once into a private copy (hash, rows and archive copy describe the
+    same bytes); the copy is kept in archive/<load_id>/ (rejected ones in archive/rejected/). Files
+    from landing leave it once their batch has committed; a file that changed while it was read
+    stays for the next run. In a directory (landing or one named), only regular files are taken."""
     p = home if isinstance(home, Paths) else default_paths(home)
     p.ensure()
     results = []
     with Loader(p, progress=progress) as loader:
-        for path in _expand([Path(f) for f in files]):
-            refusal = _refusal(path, p.landing if from_landing else None)
-            if refusal:
-                result = FileResult(file=path.name, kind=kind, status="rejected", reason=refusal)
+        for path, found_in in _expand([Path(f) for f in files]):
+            root = p.landing if from_landing else found_in
+            why = refusal(path, root)
+            if why:
+                result = FileResult(file=path.name, kind=kind, status="rejected",
+                                    reason=why)
+                if from_landing and os.path.lexists(path) and not path.is_dir():
+                    # set aside, so it does not come back every night (never opened or followed)
+                    dest = p.archive / "rejected" / new_load_id("0" * 8)
+                    result.archived_to = str(_set_aside(path, dest))
                 loader.log(result, path, utcnow(), None)
-                if from_landing and path.is_symlink():
-                    result.archived_to = str(_archive(path, p.archive / "rejected", move=True))
                 results.append(result)
                 continue
             result = loader.load_file(path, kind=kind, sheet=sheet)
-            if result.status == "rejected":
-                dest = p.archive / "rejected" / (result.load_id or "unhashed")
-            else:
-                dest = p.archive / result.load_id
-            result.archived_to = str(_archive(path, dest, move=from_landing))
-            loader.con.execute("UPDATE ops.load_log SET archived_to = ? WHERE load_id = ?",
-                               [result.archived_to, result.load_id])
+            if from_landing and result.status != "deferred" and _same_file(path, result.taken):
+                path.unlink()   # its bytes are in the archive, verified
             results.append(result)
-        if any(r.status != "duplicate" for r in results):
+        if any(r.status not in ("duplicate", "deferred") for r in results):
             loader.build_docs()  # Data Docs rebuilt once per run
     return results
 
 
-def landing_files(p: Paths) -> list[Path]:
-    """Files waiting in landing, oldest name first; hidden and in-progress uploads are skipped."""
-    if not p.landing.exists():
-        return []
+def _landing_candidates(p: Paths) -> list[Path]:
     return sorted(c for c in p.landing.iterdir()
                   if not c.name.startswith(".") and not c.name.endswith(IN_PROGRESS_SUFFIXES)
                   and not (c.is_dir() and not c.is_symlink()))
+
+
+def landing_files(p: Paths, settle: float | None = None) -> list[Path]:
+    """Files waiting in landing, oldest name first; hidden files, in-progress uploads (.part...) and
+    directories are left alone. A file modified within the settle interval is waited for (once, up
+    to the interval); one still changing after that stays for a later run (waiting_to_settle)."""
+    if not p.landing.exists():
+        return []
+    settle = settle_seconds() if settle is None else settle
+    files = _landing_candidates(p)
+    young = [f for f in files if unsettled(f, seconds=settle)]
+    if young:
+        newest = max(os.lstat(f).st_mtime for f in young)
+        time.sleep(max(0.0, min(settle, newest + settle - time.time())))
+        files = [f for f in _landing_candidates(p) if not unsettled(f, seconds=settle)]
+    return files
+
+
+def waiting_to_settle(p: Paths, settle: float | None = None) -> list[Path]:
+    """Landing files left for a later run: they changed within the settle interval."""
+    if not p.landing.exists():
+        return []
+    return [f for f in _landing_candidates(p) if unsettled(f, seconds=settle)]
 
 
 def ingest_landing(home: Paths | Path | str | None = None,
@@ -847,4 +935,8 @@ def ingest_landing(home: Paths | Path | str | None = None,
 
 
 def exit_code(results: list[FileResult]) -> int:
+    """1 when a file hit an internal error (a bug, reported), else 2 when a file was rejected whole,
+    else 0 (files left in landing to settle or still being written are not failures)."""
+    if any(r.internal_error for r in results):
+        return EXIT_INTERNAL_ERROR
     return EXIT_REJECTED if any(r.status == "rejected" for r in results) else EXIT_OK

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ingest.contracts import CONTRACTS, KINDS, normalise_header
 from ingest.loader import detect_kind, landing_files, map_headers
-from ingest.readers import FileRejected, detect_delimiter, file_format
+from ingest.errors import FileRejected
+from ingest.readers import detect_delimiter, file_format
 from ingest.settings import Paths
 
 

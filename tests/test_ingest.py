@@ -402,7 +402,11 @@ def test_symlink_out_of_landing_and_separator_names_refused(home, tmp_path):
     write(home.landing / "a\\b.csv", REALIZATION_HEADER + "\n")
     results = {r.file: r for r in ingest_landing(home)}
     assert results["link.csv"].status == "rejected"
-    assert results["link.csv"].reason.startswith("symlink points outside landing")
+    assert results["link.csv"].reason == (f"symlink (to {outside}): only regular files are taken "
+                                          "from a directory; copy the file in instead")
+    # set aside as it is (a link holds no data), so it does not come back every night
+    assert not os.path.lexists(home.landing / "link.csv")
+    assert Path(results["link.csv"].archived_to).is_symlink()
     assert results["a\\b.csv"].reason == "file name 'a\\\\b.csv' contains a path separator"
     assert outside.exists()
     assert not home.warehouse.exists() or \
@@ -413,7 +417,8 @@ def test_non_regular_file_refused(home, tmp_path):
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     [r] = ingest_files([fifo], home)
-    assert (r.status, r.reason) == ("rejected", "not a regular file")
+    assert (r.status, r.reason) == ("rejected", "a FIFO (named pipe), not a regular file: refused "
+                                                "(reading it could block or never end)")
 
 
 # ----------------------------------------------------------------------------- CLI
