@@ -383,7 +383,7 @@ def _over_pagu_sql(table, accepted, cfg, has_earlier: bool) -> str:
             ANTI JOIN (SELECT {key} FROM {table} WHERE {accepted}) USING ({key})
             GROUP BY ALL""" if has_earlier else
                "SELECT NULL::INTEGER AS fiscal_year, NULL::VARCHAR AS work_unit_code, "
-               "NULL::DECIMAL(18,2) AS amount WHERE false")
+               "NULL::DECIMAL(38,2) AS amount WHERE false")
     return f"""
         WITH batch AS MATERIALIZED (
             SELECT fiscal_year, work_unit_code, sum(amount) AS amount FROM {table}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 #   text   : free text
 #   int    : integer (fiscal year, revision number)
 #   month  : 1..12, given as a number or an Indonesian month name
-#   amount : Rupiah, DECIMAL(18,2); Indonesian or plain number formats, (x) = negative
+#   amount : Rupiah, DECIMAL(38,2); Indonesian or plain number formats, (x) = negative
 #   number : a measured quantity (volumes, indicator values, scores), DOUBLE
 #   date   : ISO, dd/mm/yyyy, '31 Desember 2024', Excel serial in XLSX
 #   enum   : text restricted to a vocabulary
@@ -24,7 +24,7 @@ SQL_TYPES = {
     "enum": "VARCHAR",
     "int": "INTEGER",
     "month": "INTEGER",
-    "amount": "DECIMAL(18,2)",
+    "amount": "DECIMAL(38,2)",
     "number": "DOUBLE",
     "date": "DATE",
 }

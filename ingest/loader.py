@@ -118,13 +118,18 @@ def connect(p: Paths, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         for kind in CONTRACTS:
             con.execute(raw_table_ddl(kind))
         # a warehouse made before a contract gained an optional column gets it (NULL in old rows)
-        existing = set(con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                                   "WHERE table_schema = 'raw'").fetchall())
+        existing = dict(((t, c), ty) for t, c, ty in con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'raw'").fetchall())
         for kind, contract in CONTRACTS.items():
             for column in contract.columns:
+                sql_type = SQL_TYPES[column.type]
                 if (kind, column.name) not in existing:
-                    con.execute(f'ALTER TABLE raw.{kind} ADD COLUMN "{column.name}" '
-                                f"{SQL_TYPES[column.type]}")
+                    con.execute(f'ALTER TABLE raw.{kind} ADD COLUMN "{column.name}" {sql_type}')
+                elif column.type == "amount" and existing[(kind, column.name)] != sql_type:
+                    # amounts widened from DECIMAL(18,2): every old value fits
+                    con.execute(f'ALTER TABLE raw.{kind} ALTER COLUMN "{column.name}" '
+                                f"TYPE {sql_type}")
     return con
 
 
@@ -308,7 +313,7 @@ def build_typed_select(con, stage: Stage, mapping: Mapping) -> tuple[str, list[s
         if column.name in canonical:
             value, rule = f'"__c_{column.name}"', None
         elif column.type in ("amount", "number"):
-            sql_type = "DECIMAL(18,2)" if column.type == "amount" else "DOUBLE"
+            sql_type = "DECIMAL(38,2)" if column.type == "amount" else "DOUBLE"
             value, rule = N.number_sql(cell, styles[column.name], sql_type)
         elif column.type == "enum":
             value, rule = N.enum_sql(cell, column)
@@ -619,6 +624,19 @@ class Loader:
 
     _tx_open = False
 
+    def _held_rows(self, quarantine_selects: list[str], stage: Stage, mapping: Mapping) -> list:
+        """Rows the batch holds back, per rule and field: (rule, field, rows, first row, its value,
+        reason), most rows first. What a rejection names and `pbk dq` lists."""
+        held = self.con.execute(
+            "SELECT rule, field, count(DISTINCT _source_row), min(_source_row), "
+            "arg_min(value, _source_row), arg_min(reason, _source_row) FROM ("
+            + " UNION ALL ".join(quarantine_selects) + ") GROUP BY rule, field").fetchall()
+        if stage.malformed:
+            first = stage.malformed[0]
+            held.append(("malformed_line", None, len(stage.malformed), first["row"],
+                         first["text"], f"line {first['line']}: {first['error']}"))
+        return sorted(held, key=lambda h: (-h[2], h[0], h[1] or ""))
+
     def _load(self, path: Path, fmt: str, stage: Stage, kind: str | None, result: FileResult,
               started: dt.datetime, t0: float, taken: Taken) -> None:
         mapping = detect_kind(stage.headers, kind)
@@ -708,8 +726,14 @@ class Loader:
                 f"FROM __typed").fetchone()
             result.amount_read = amount_read
             result.rows_amount_unparsed = unparsed + len(stage.malformed)
+        held = self._held_rows(quarantine_selects, stage, mapping)
+        parse_results = [self.dq_engine.RuleResult(
+            None, rule, "quarantine", field_, False, count, [first_value], reason)
+            for rule, field_, count, _, first_value, reason in held if rule in N.RULES]
         rejecting = [r for r in results if r.severity == "reject" and not r.success]
         if rejecting:
+            self.dq_engine.record_results(self.con, load_id, None, f"parse_{mapping.kind}",
+                                          parse_results, result.file)
             result.amount_loaded = Decimal(0) if money else None
             result.amount_quarantined = result.amount_read
             # a rejected batch never reaches raw.*: only its rule results are kept
@@ -718,7 +742,10 @@ class Loader:
                                           result.file)
             result.rows_quarantined = rows_read  # the whole file is held, in archive/rejected/
             raise FileRejected("rejected by data-quality rule(s): " + "; ".join(
-                f"{r.label}: {r.message}" for r in rejecting))
+                f"{r.label}: {r.message}" for r in rejecting) + "; rows held: " + "; ".join(
+                f"{rule} on {field_ or 'the whole line'}: {count:,} row(s), the first row {first_row} "
+                f"({_clip_short(first_value)})" for rule, field_, count, first_row, first_value, _
+                in held[:5]) + (f"; and {len(held) - 5} more rule(s)" if len(held) > 5 else ""))
         result.warnings = [f"{r.label}: {r.unexpected_count:,} ({r.message})"
                            for r in results if r.severity == "warn" and not r.success]
         columns = [c.name for c in contract.columns]
@@ -745,6 +772,8 @@ class Loader:
                     [load_id, result.file, m["row"], mapping.kind, _clip(m["text"]),
                      f"line {m['line']}: {N.RULES['malformed_line']} ({m['error']})", now])
             recording = time.perf_counter()
+            self.dq_engine.record_results(self.con, load_id, None, f"parse_{mapping.kind}",
+                                          parse_results, result.file)
             self.dq_engine.record_results(self.con, load_id, None, suite, verdict.results, result.file)
             self.dq_engine.record_results(self.con, load_id, None, batch_suite, batch_results,
                                           result.file)
@@ -793,6 +822,11 @@ class Loader:
 
 
 # --------------------------------------------------------------------------- many files
+
+def _clip_short(value) -> str:
+    text = "empty" if value is None else repr(str(value))
+    return text if len(text) <= 80 else text[:77] + "...'"
+
 
 def _clip(text: str | None) -> str | None:
     """A bad line as kept in ops.quarantine: whole up to QUARANTINE_TEXT_LIMIT characters."""

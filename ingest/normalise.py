@@ -21,6 +21,11 @@ RULES = {
     "duplicate_key_in_file": "natural key repeats an earlier row of the same file",
     "malformed_line": "wrong number of fields on the line",
     "underivable_value": "column is absent and cannot be derived from this row",
+    "amount_scientific_notation": "amount in scientific notation: precision lost in Excel (the "
+                                  "mantissa does not hold every digit); export the column as a "
+                                  "number with all digits",
+    "amount_too_large": "amount has more than 36 digits before the decimal point: it does not fit "
+                        "DECIMAL(38,2)",
 }
 
 MONTH_NUMBERS: dict[str, int] = {}
@@ -102,18 +107,41 @@ def decide_number_style(id_only: int, en_only: int, column_type: str) -> str:
     return "id" if column_type == "amount" else "en"
 
 
+# Scientific notation as Excel shows big numbers (1.2E+10; 1,2E+10 on an Indonesian Windows)
+SCIENTIFIC = r"^\d+([.,]\d*)?[eE][+-]?\d+$"
+AMOUNT_DIGITS = 36   # DECIMAL(38,2): 36 digits before the decimal point
+
+
 def number_sql(cell: str, style: str, sql_type: str) -> tuple[str, str]:
+    """(value, rule) of a number cell in the column's style. Amounts (DECIMAL) are exact: a value
+    in scientific notation is read only when its mantissa holds every digit (1.23456E+5, not
+    1.2E+10), and a value too large for DECIMAL(38,2) is its own rule, not a crash."""
     body = number_body(cell)
     if style == "id":
         pattern, plain = ID_STYLE, f"replace(replace({body}, '.', ''), ',', '.')"
     else:
         pattern, plain = EN_STYLE, f"replace({body}, ',', '')"
+    sign = f"(CASE WHEN {number_is_negative(cell)} THEN -1 ELSE 1 END)"
+    exact_decimal = sql_type.startswith("DECIMAL")
+    scientific = ""
+    if exact_decimal:
+        # mantissa digits after the decimal mark >= the exponent: no digit was rounded away
+        frac = f"length(regexp_extract({body}, '^\d+(?:[.,](\d*))?[eE]', 1))"
+        exponent = f"TRY_CAST(regexp_extract({body}, '[eE]([+-]?\d+)$', 1) AS INTEGER)"
+        scientific = (f"WHEN regexp_matches({body}, '{SCIENTIFIC}') THEN (CASE WHEN {exponent} <= "
+                      f"{frac} THEN {sign} * TRY_CAST(replace({body}, ',', '.') AS {sql_type}) END) ")
     # Fast path: a bare integer (most cells of a machine export) reads the same in both styles.
     value = (f"CASE WHEN {bare_integer(cell)} THEN TRY_CAST({cell} AS BIGINT)::{sql_type} "
+             f"{scientific}"
              f"WHEN regexp_matches({body}, '{pattern}') THEN "
-             f"(CASE WHEN {number_is_negative(cell)} THEN -1 ELSE 1 END) * "
-             f"TRY_CAST({plain} AS {sql_type}) END")
-    return value, "unparseable_number"
+             f"{sign} * TRY_CAST({plain} AS {sql_type}) END")
+    if not exact_decimal:
+        return value, "unparseable_number"
+    rule = (f"CASE WHEN regexp_matches({body}, '{SCIENTIFIC}') THEN 'amount_scientific_notation' "
+            f"WHEN regexp_matches({body}, '{pattern}') AND length(regexp_replace(split_part("
+            f"{plain}, '.', 1), '[^0-9]', '', 'g')) > {AMOUNT_DIGITS} THEN 'amount_too_large' "
+            f"ELSE 'unparseable_number' END")
+    return value, rule
 
 
 def month_name_case(expr: str) -> str:
@@ -178,7 +206,9 @@ def error_sql(cell: str, value_column: str, rule: str | None, mandatory: bool) -
     if not mandatory and not rule:
         return None
     missing = "'missing_mandatory'" if mandatory else "NULL"
-    parse = f"WHEN {value_column} IS NULL THEN '{rule}' " if rule else ""
+    # rule: a rule name, or SQL choosing among rules (amounts: scientific notation, too large)
+    rule_sql = rule if rule and rule.startswith("CASE ") else f"'{rule}'"
+    parse = f"WHEN {value_column} IS NULL THEN {rule_sql} " if rule else ""
     return f"CASE WHEN {blank(cell)} THEN {missing} {parse}END"
 
 

@@ -103,7 +103,7 @@ def next_day_file(extracts: Path, out: Path, seed: int) -> dict:
             UNION ALL
             SELECT fiscal_year, transaction_date, document_no, work_unit_code, program_code, activity_code,
                    output_code, account_code, funding_source,
-                   CAST(CAST(CAST(amount AS DECIMAL(18, 2)) * 0.9 AS DECIMAL(18, 0)) AS VARCHAR) AS amount,
+                   CAST(CAST(CAST(amount AS DECIMAL(38, 2)) * 0.9 AS DECIMAL(18, 0)) AS VARCHAR) AS amount,
                    'Koreksi ' || description AS description
             FROM (SELECT * FROM r USING SAMPLE {resend} ROWS)
         ) TO '{out}' (HEADER, DELIMITER ',')

@@ -68,7 +68,7 @@ Derived when absent (and said so in `ops.load_log.message`):
 | type | accepted | stored as |
 |---|---|---|
 | code | text; leading zeros kept; surrounding spaces trimmed | VARCHAR |
-| amount | `1.234.567,89`, `Rp 1.234.567`, `(1.234,00)` (negative), `-1234`, `1234567.89`, `1,234,567.89` | DECIMAL(18,2) Rupiah |
+| amount | `1.234.567,89`, `Rp 1.234.567`, `(1.234,00)` (negative), `-1234`, `1234567.89`, `1,234,567.89` | DECIMAL(38,2) Rupiah |
 | number | as amount; volumes, indicator values and scores | DOUBLE |
 | date | `2024-12-31`, `31/12/2024`, `31-12-2024`, `31 Desember 2024`, `31 Des 2024`; Excel dates/serials in XLSX | DATE |
 | month | `1`..`12` or `Januari`..`Desember` (also `Jan`, `Agt`, `Nop`...) | INTEGER |

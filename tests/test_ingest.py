@@ -225,7 +225,7 @@ def test_parquet(home, tmp_path):
     con = duckdb.connect()
     con.execute(f"COPY (SELECT 2025 AS THANG, DATE '2025-05-02' AS TGLSP2D, 'D1' AS NOSP2D, "
                 f"'019012' AS KDSATKER, '019.01.WA' AS KDPROGRAM, '4209' AS KDGIAT, "
-                f"'EBA.994' AS KDOUTPUT, '521211' AS KDAKUN, 1234.5::DECIMAL(18,2) AS REALISASI "
+                f"'EBA.994' AS KDOUTPUT, '521211' AS KDAKUN, 1234.5::DECIMAL(38,2) AS REALISASI "
                 f"UNION ALL SELECT 2025, DATE '2025-05-03', 'D2', '019012', '019.01.WA', '4209', "
                 f"'EBA.994', '521211', -10) TO '{f}' (FORMAT parquet)")
     [r] = ingest_files([f], home)

@@ -60,10 +60,10 @@ select
     {{ clean_code('account_code') }} as account_code,
     trim(account_name) as account_name,
     {{ clean_code('funding_source') }} as funding_source,
-    cast(amount as decimal(18, 2)) as budget_amount,
+    cast(amount as decimal(38, 2)) as budget_amount,
     cast(revision_no as integer) as revision_no,
     revision_date,
-    cast(blocked_amount as decimal(18, 2)) as blocked_amount,
+    cast(blocked_amount as decimal(38, 2)) as blocked_amount,
     {{ lineage_columns() }}
 from latest
 {%- endmacro %}
@@ -84,7 +84,7 @@ select
     {{ clean_code('output_code') }} as output_code,
     {{ clean_code('account_code') }} as account_code,
     {{ clean_code('funding_source') }} as funding_source,
-    cast(amount as decimal(18, 2)) as realized_amount,
+    cast(amount as decimal(38, 2)) as realized_amount,
     amount < 0 as is_refund,
     trim(description) as description,
     {{ lineage_columns() }}

@@ -68,6 +68,6 @@ select
     current_revision_no,
     revision_no = current_revision_no as is_current_revision,
     budget_amount,
-    coalesce(blocked_amount, cast(0 as decimal(18, 2))) as blocked_amount,
+    coalesce(blocked_amount, cast(0 as decimal(38, 2))) as blocked_amount,
     {{ lineage_columns() }}
 from lines

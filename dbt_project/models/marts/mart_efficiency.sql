@@ -150,7 +150,7 @@ select
     {{ pbk_round(safe_divide('c.budget_amount', 'c.target_volume'), 2) }} as planned_unit_cost,
     {{ pbk_round(safe_divide('c.realized_amount', 'c.realized_volume'), 2) }} as realized_unit_cost,
     c.cost_standard_code,
-    cast(c.cost_standard_unit_cost as decimal(18, 2)) as cost_standard_unit_cost,
+    cast(c.cost_standard_unit_cost as decimal(38, 2)) as cost_standard_unit_cost,
     {{ pbk_round('c.efficiency_raw') }} as efficiency_pct,
     {{ pbk_round(efficiency_score('c.efficiency_raw', 'c')) }} as efficiency_score,
     c.rule_id,

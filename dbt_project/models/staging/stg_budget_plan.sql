@@ -11,7 +11,7 @@ select
     {{ clean_code('work_unit_code') }} as work_unit_code,
     {{ clean_code('spending_type') }} as spending_type,
     cast(month as integer) as month,
-    cast(planned_amount as decimal(18, 2)) as planned_amount,
+    cast(planned_amount as decimal(38, 2)) as planned_amount,
     cast(revision_no as integer) as revision_no,
     {{ lineage_columns() }}
 from latest

@@ -13,6 +13,6 @@ select
     trim(description) as description,
     trim(unit) as unit,
     {{ clean_code('region_code') }} as region_code,
-    cast(unit_cost as decimal(18, 2)) as unit_cost,
+    cast(unit_cost as decimal(38, 2)) as unit_cost,
     {{ lineage_columns() }}
 from latest
