@@ -126,8 +126,8 @@ def number_sql(cell: str, style: str, sql_type: str) -> tuple[str, str]:
     scientific = ""
     if exact_decimal:
         # mantissa digits after the decimal mark >= the exponent: no digit was rounded away
-        frac = f"length(regexp_extract({body}, '^\d+(?:[.,](\d*))?[eE]', 1))"
-        exponent = f"TRY_CAST(regexp_extract({body}, '[eE]([+-]?\d+)$', 1) AS INTEGER)"
+        frac = f"length(regexp_extract({body}, '^\\d+(?:[.,](\\d*))?[eE]', 1))"
+        exponent = f"TRY_CAST(regexp_extract({body}, '[eE]([+-]?\\d+)$', 1) AS INTEGER)"
         scientific = (f"WHEN regexp_matches({body}, '{SCIENTIFIC}') THEN (CASE WHEN {exponent} <= "
                       f"{frac} THEN {sign} * TRY_CAST(replace({body}, ',', '.') AS {sql_type}) END) ")
     # Fast path: a bare integer (most cells of a machine export) reads the same in both styles.
