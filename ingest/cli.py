@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from .warehouse_file import open_duckdb
 from . import settings
 from .contracts import CONTRACTS
 from .intake import printable
@@ -41,6 +42,7 @@ def _print_generated(out: Path, manifest: dict, notes_dir: Path | None = None) -
 
 def cmd_ingest(args) -> int:
     from .loader import EXIT_INTERNAL_ERROR, exit_code, ingest_files, ingest_landing
+    from .warehouse_file import WarehouseBusy, WarehouseDamaged
 
     home = settings.paths()
     try:
@@ -49,6 +51,8 @@ def cmd_ingest(args) -> int:
                                    sheet=args.sheet, progress=None if not args.json else False)
         else:
             results = ingest_landing(home, progress=None if not args.json else False)
+    except (WarehouseBusy, WarehouseDamaged, OSError):
+        raise   # the machine or the warehouse file: main() names the cause
     except Exception as exc:  # an internal error: the file stays where it was
         if args.json:
             _print_json({"error": repr(exc)})
@@ -76,7 +80,7 @@ def print_ingest_table(results) -> None:
         print(f"{printable(r.file)[:28]:<28} {str(r.kind or '-'):<17} {r.status:<10} {r.rows_read:>10,} "
               f"{r.rows_loaded:>10,} {r.rows_quarantined:>9,}")
         if r.reason:
-            print(f"    {r.reason}")
+            print(f"    {printable(r.reason)}")
         if r.amount_read is not None:
             unparsed = (f"; {r.rows_amount_unparsed:,} row(s) without a readable amount"
                         if r.rows_amount_unparsed else "")
@@ -108,7 +112,7 @@ def cmd_dq(args) -> int:
     p = settings.paths()
     failures = []
     if p.warehouse.exists():
-        con = duckdb.connect(str(p.warehouse), read_only=True)
+        con = open_duckdb(p.warehouse, read_only=True)
         try:
             failures = latest_dq_failures(con, args.limit)
         finally:
@@ -136,6 +140,28 @@ def cmd_run(args) -> int:
     return outcome.exit_code
 
 
+def cmd_rebuild(args) -> int:
+    from .rebuild import RebuildError, rebuild
+
+    try:
+        doc = rebuild(settings.paths())
+    except RebuildError as exc:
+        doc = {"error": str(exc)}
+    if args.json:
+        _print_json(doc)
+    elif "error" in doc:
+        print(f"pbk rebuild: {doc['error']}", file=sys.stderr)
+    else:
+        print(f"Reloaded {doc['files']} archived file(s), {doc['rows_loaded']:,} rows, under their "
+              f"original load ids; run {doc.get('run_id')} "
+              f"{'succeeded' if doc.get('success') else 'FAILED'}")
+        if doc["kept_aside"]:
+            print(f"  the previous warehouse file is kept at {doc['kept_aside']}")
+        for line in doc["differences"] + doc.get("errors", []):
+            print(f"  {line}")
+    return 0 if doc.get("success") and not doc.get("differences") else 1
+
+
 def cmd_demo(args) -> int:
     from .demo import demo
 
@@ -149,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "(budget absorption, efficiency, SAKIP). State lives under PBK_HOME "
                     "(default .pbk/).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("rebuild", help="rebuild the warehouse from the archive alone (after a "
+                                       "damaged warehouse file): reload every archived file, run")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rebuild)
 
     p = sub.add_parser("demo", help="generate a small sample into landing and run the pipeline")
     p.set_defaults(func=cmd_demo)
@@ -204,7 +235,20 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    return args.func(args)
+    from .warehouse_file import WarehouseBusy, WarehouseDamaged
+
+    try:
+        return args.func(args)
+    except (WarehouseBusy, WarehouseDamaged, OSError) as exc:
+        # the machine or the warehouse file, not the data: the cause in one line, and JSON stays
+        # JSON (disk full, a lock held by another process, a damaged file)
+        message = str(exc) if not isinstance(exc, OSError) else \
+            f"{exc.strerror or exc} ({getattr(exc, 'filename', None) or 'no file named'})"
+        if getattr(args, "json", False):
+            _print_json({"error": message, "exit_code": 1})
+        else:
+            print(f"pbk {args.command}: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import hashlib
 import importlib
+import json
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from .warehouse_file import open_duckdb
 from . import normalise as N
 from . import codes
 from .contracts import (CODE_PARTS, CONTRACTS, SQL_TYPES, Contract, normalise_header,
@@ -104,7 +106,7 @@ class FileResult:
 
 def connect(p: Paths, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     p.ensure()
-    con = duckdb.connect(str(p.warehouse), read_only=read_only)
+    con = open_duckdb(p.warehouse, read_only=read_only)
     tmp = p.home / "tmp"
     tmp.mkdir(exist_ok=True)
     # Bounded memory: DuckDB spills to disk beyond this, so national files stay within ~3 GB RSS.
@@ -148,6 +150,13 @@ def _fault_pause_before_commit() -> None:
     if flag:
         Path(flag).touch()
         time.sleep(120)
+
+
+def _fault_crash_on(name: str) -> None:
+    """Fault injection for the poison-file test: PBK_FAULT_CRASH_ON=<file name> makes the loader
+    fail on that file as a bug would."""
+    if os.environ.get("PBK_FAULT_CRASH_ON") == name:
+        raise RuntimeError(f"injected loader fault on {name}")
 
 
 def new_load_id(sha: str) -> str:
@@ -571,6 +580,7 @@ class Loader:
                 result.seconds = time.perf_counter() - t0
                 self.log(result, path, started, fmt)
                 return result
+            self._sheet = sheet
             stage = self._stage(taken, fmt, sheet)
             self._load(path, fmt, stage, kind, result, started, t0, taken)
         except FileInFlight as exc:
@@ -623,6 +633,7 @@ class Loader:
             self.con.execute(f"DROP TABLE IF EXISTS {t}")
 
     _tx_open = False
+    _sheet = None
 
     def _held_rows(self, quarantine_selects: list[str], stage: Stage, mapping: Mapping) -> list:
         """Rows the batch holds back, per rule and field: (rule, field, rows, first row, its value,
@@ -640,6 +651,7 @@ class Loader:
     def _load(self, path: Path, fmt: str, stage: Stage, kind: str | None, result: FileResult,
               started: dt.datetime, t0: float, taken: Taken) -> None:
         mapping = detect_kind(stage.headers, kind)
+        _fault_crash_on(result.file)
         contract = CONTRACTS[mapping.kind]
         result.kind = mapping.kind
         result.encoding = stage.encoding
@@ -804,8 +816,10 @@ class Loader:
             result.quarantined_by_rule = by_rule
             result.status = "loaded"
             result.scope = scope
-            # the archive copy is complete and verified before the batch counts as loaded
+            # the archive copy is complete and verified before the batch counts as loaded; with its
+            # manifest, the archive alone can rebuild the warehouse (`pbk rebuild`)
             result.archived_to = str(archive_copy(taken, self.paths.archive / load_id, result.file))
+            write_manifest(self.paths.archive / load_id, result, kind, self._sheet, started)
             result.seconds = time.perf_counter() - t0
             self.log(result, path, started, fmt)
             _fault_pause_before_commit()
@@ -858,6 +872,24 @@ def archive_copy(taken: Taken, dest_dir: Path, name: str) -> Path:
         partial.unlink(missing_ok=True)
         raise
     return dest
+
+
+MANIFEST = "load.json"   # beside each loaded file in archive/<load_id>/
+
+
+def write_manifest(dest_dir: Path, result: FileResult, kind_option: str | None,
+                   sheet: str | None, started: dt.datetime) -> None:
+    """What `pbk rebuild` needs to load the archived file again exactly as it was loaded."""
+    doc = {"load_id": result.load_id, "source_file": result.file, "sha256": result.sha256,
+           "kind": result.kind, "kind_option": kind_option, "sheet": sheet,
+           "started_at": started.isoformat(), "rows_loaded": result.rows_loaded,
+           "rows_quarantined": result.rows_quarantined}
+    tmp = dest_dir / f".{MANIFEST}.partial"
+    with open(tmp, "w") as fh:
+        json.dump(doc, fh, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, dest_dir / MANIFEST)
 
 
 def _fsync_dir(path: Path) -> None:

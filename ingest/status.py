@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import duckdb
 
+from .intake import printable
+from .warehouse_file import WarehouseBusy, open_duckdb
 from .settings import Paths
 
 
@@ -10,7 +12,20 @@ def status(p: Paths, limit: int = 20) -> dict:
     if not p.warehouse.exists():
         return {"pbk_home": str(p.home), "warehouse": None, "loads": [], "rejected": [],
                 "quarantine_by_rule": []}
-    con = duckdb.connect(str(p.warehouse), read_only=True)
+    try:
+        con = open_duckdb(p.warehouse, read_only=True)
+    except WarehouseBusy as exc:
+        # a run is writing: the load log is readable once it is done; readers use the published
+        # copy meanwhile
+        from .publish import current_version_dir
+
+        current = current_version_dir(p.home)
+        return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": [],
+                "rejected": [], "quarantine_by_rule": [], "freshness": [], "dq_failures": [],
+                "data_docs": str(p.docs / "dq" / "index.html"),
+                "note": f"{exc}" + (f"; the published copy {current / 'pbk.duckdb'} is readable "
+                                    "meanwhile" if current else "")}
+    note = None
     try:
         def rows(sql, params=()):
             cur = con.execute(sql, list(params))
@@ -32,7 +47,8 @@ def status(p: Paths, limit: int = 20) -> dict:
         con.close()
     return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": loads,
             "rejected": rejected, "quarantine_by_rule": by_rule, "freshness": freshness,
-            "dq_failures": dq_failures, "data_docs": str(p.docs / "dq" / "index.html")}
+            "dq_failures": dq_failures, "data_docs": str(p.docs / "dq" / "index.html"),
+            "note": note}
 
 
 def latest_dq_failures(con, limit: int = 50) -> list[dict]:
@@ -58,10 +74,10 @@ def print_dq_failures(failures: list[dict]) -> None:
     for f in failures:
         what = {"reject": "REJECTED the batch", "quarantine": "rows quarantined",
                 "warn": "warning"}.get(f["severity"], f["severity"])
-        print(f"  {f['subject']}: {f['rule']} on {f['column']} - {f['unexpected_count']:,} "
-              f"({what}): {f['message']}")
+        print(f"  {printable(f['subject'] or '')}: {f['rule']} on {f['column']} - "
+              f"{f['unexpected_count']:,} ({what}): {printable(f['message'] or '')}")
         if f["sample"] and f["sample"] != "[]":
-            print(f"      examples: {f['sample']}")
+            print(f"      examples: {printable(str(f['sample']))}")
 
 
 def print_status(doc: dict) -> None:
@@ -69,15 +85,17 @@ def print_status(doc: dict) -> None:
     if not doc["warehouse"]:
         print("no warehouse yet: run `pbk ingest` or `pbk run`")
         return
+    if doc.get("note"):
+        print(f"note: {doc['note']}")
     print("\nLast loads:")
     for r in doc["loads"]:
-        print(f"  {str(r['finished_at'])[:19]}  {r['source_file'][:30]:<30} {str(r['kind']):<17} "
+        print(f"  {str(r['finished_at'])[:19]}  {printable(r['source_file'])[:30]:<30} {str(r['kind']):<17} "
               f"{r['status']:<9} {r['rows_loaded'] or 0:>10,} loaded {r['rows_quarantined'] or 0:>8,} "
               "quarantined")
     if doc["rejected"]:
         print("\nRejected files:")
         for r in doc["rejected"]:
-            print(f"  {r['source_file']}: {r['message']}")
+            print(f"  {printable(r['source_file'])}: {printable(r['message'] or '')}")
     if doc["quarantine_by_rule"]:
         print("\nQuarantined rows by rule (ops.quarantine):")
         width = max(len(r["rule"]) for r in doc["quarantine_by_rule"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from .warehouse_file import open_duckdb
 from .settings import Paths
 
 MARTS = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
@@ -12,7 +13,7 @@ MARTS = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
 
 
 def mart_summary(database) -> dict:
-    con = duckdb.connect(str(database), read_only=True)
+    con = open_duckdb(database, read_only=True)
     try:
         counts = {m: con.execute(f"SELECT count(*) FROM marts.{m}").fetchone()[0] for m in MARTS}
         # latest month of the latest fiscal year; absorption per unit as a ratio of sums

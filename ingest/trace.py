@@ -32,10 +32,13 @@ import json
 import math
 import os
 import sys
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
+
+from .warehouse_file import open_duckdb
 
 EXIT_OK, EXIT_NOT_RECONCILED, EXIT_BAD_REQUEST = 0, 1, 2
 MAX_LINES = 200_000       # a trace is for a figure, not a whole national year: narrow the keys
@@ -450,7 +453,10 @@ class TraceResult:
 
     @property
     def reconciled(self) -> bool:
-        return all(r["ok"] for r in self.reconciliation) and all(c["ok"] for c in self.checks)
+        """The figures add up, every check passes, and no archived source file was found
+        altered (--verify-source): an auditor cannot rely on lines whose file does not match."""
+        return (all(r["ok"] for r in self.reconciliation) and all(c["ok"] for c in self.checks)
+                and not any(f.get("sha256_verified") is False for f in self.files))
 
     def as_dict(self) -> dict:
         return {"mart": self.mart, "database": self.database,
@@ -641,6 +647,7 @@ def source_rows(path: Path, rows: set[int]) -> dict[int, tuple[str, str]]:
     if magic == b"PAR1":
         import duckdb
 
+
         con = duckdb.connect()
         try:
             out = {}
@@ -721,7 +728,7 @@ def run_trace(home: Path, mart: str, keys: dict, *, db: str | None = None, wareh
     if not path.exists():
         raise TraceError(f"no database at {path}: run the pipeline (pbk run / pbk demo) first")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = open_duckdb(path, read_only=True)
     except duckdb.IOException as exc:
         raise TraceError(f"cannot open {path} read-only ({exc}); the warehouse is busy during a run: "
                          "trace the published copy (the default) instead") from None

@@ -55,9 +55,17 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
+# Dagster starts dbt through this wrapper: dbt dies with the run, and `dbt --version` stays offline
+DBT_CHILD = Path(__file__).resolve().parent / "dbt_child"
+
+
 def dbt_cli(project: DbtProject) -> DbtCliResource:
+    from importlib.metadata import version
+
+    os.environ["PBK_DBT_REAL"] = dbt_executable()
+    os.environ["PBK_DBT_VERSION"] = version("dbt-core")
     return DbtCliResource(project_dir=project, profiles_dir=str(PROFILES_DIR),
-                          dbt_executable=dbt_executable())
+                          dbt_executable=str(DBT_CHILD))
 
 
 def dbt_environment(p: Paths) -> None:

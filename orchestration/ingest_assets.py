@@ -190,7 +190,8 @@ def _file_doc(r: FileResult) -> dict:
     d = r.as_dict()
     return {k: d[k] for k in ("file", "kind", "status", "rows_read", "rows_loaded",
                               "rows_quarantined", "reason", "load_id", "sha256", "archived_to",
-                              "quarantined_by_rule", "warnings", "notes", "scope", "seconds")}
+                              "quarantined_by_rule", "warnings", "notes", "scope", "seconds",
+                              "internal_error", "encoding")}
 
 
 def file_results_from_metadata(docs: list[dict]) -> list[FileResult]:

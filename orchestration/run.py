@@ -21,6 +21,8 @@ from .dbt_models import DBT_OP_NAME
 from .ingest_assets import file_results_from_metadata, ingest_key
 from .instance import instance_for
 
+UNRECOGNISED = "unrecognised"   # files whose headers match no extract kind (rejected)
+
 
 @dataclass
 class FailedCheck:
@@ -53,7 +55,8 @@ class RunOutcome:
 
     @property
     def files(self) -> list[FileResult]:
-        return [r for kind in KINDS for r in self.ingest.get(kind, [])]
+        """Every file of the run: per kind, then those whose headers match no kind."""
+        return [r for kind in (*KINDS, UNRECOGNISED) for r in self.ingest.get(kind, [])]
 
     def as_dict(self) -> dict:
         """One JSON document (`pbk run --json`)."""
@@ -73,7 +76,7 @@ class RunOutcome:
     def exit_code(self) -> int:
         """1 when a blocking check failed or the run failed (nothing downstream was built); else
         2 when a file was rejected whole (as `pbk ingest`); else 0."""
-        if not self.success:
+        if not self.success or any(r.internal_error for r in self.files):
             return 1
         return EXIT_REJECTED if any(r.status == "rejected" for r in self.files) else EXIT_OK
 
@@ -120,7 +123,7 @@ def outcome_of(result, job, p: Paths) -> RunOutcome:
     failed_steps = result.get_failed_step_keys()
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
-        text = error.message.strip() if error else "failed"
+        text = _root_cause(error) if error else "failed"
         user = event.step_failure_data.user_failure_data
         if user and user.description:
             text = user.description
@@ -135,10 +138,17 @@ def outcome_of(result, job, p: Paths) -> RunOutcome:
             status = "failed" if step in failed_steps else "skipped"
         outcome.assets[key.to_user_string()] = status
     # ingest results, per kind, from the materialisations' metadata
+    unrecognised = {}
     for kind in KINDS:
         mat = materialized.get(ingest_key(kind))
         if mat is not None and "files" in mat.metadata:
             outcome.ingest[kind] = file_results_from_metadata(mat.metadata["files"].value)
+        if mat is not None and "unrecognised_files" in mat.metadata:
+            # every kind's asset reports them: kept once
+            for r in file_results_from_metadata(mat.metadata["unrecognised_files"].value):
+                unrecognised[(r.file, r.load_id)] = r
+    if unrecognised:
+        outcome.ingest[UNRECOGNISED] = list(unrecognised.values())
     evaluations = result.get_asset_check_evaluations()
     outcome.checks_total = len(evaluations)
     for ev in evaluations:
@@ -158,6 +168,18 @@ def outcome_of(result, job, p: Paths) -> RunOutcome:
             blocking=bool(ev.blocking) and severity == "error", message=message))
     outcome.success = bool(result.success) and not outcome.blocking_failures
     return outcome
+
+
+def _root_cause(error) -> str:
+    """The message of the innermost cause: Dagster wraps a step's exception ("Error occurred while
+    executing op ...") and a retried one ("Exceeded max_retries"); the operator needs the cause."""
+    messages = [error.message.strip()]
+    while error.cause is not None or error.context is not None:
+        error = error.cause or error.context
+        messages.append(error.message.strip())
+    wrapper = ("Error occurred while executing", "Exceeded max_retries", "dagster._core.errors")
+    useful = [m for m in messages if m and not m.startswith(wrapper)]
+    return useful[-1] if useful else messages[0]
 
 
 def print_run_outcome(outcome: RunOutcome, p: Paths | None = None) -> None:

@@ -39,7 +39,7 @@ def damaged(draw) -> bytes:
             data[at:at] = draw(st.binary(min_size=1, max_size=4))
         elif how == "delimiters":
             lines = bytes(data).split(b"\n")
-            k = draw(st.integers(1, max(1, len(lines) - 1)))
+            k = draw(st.integers(0, len(lines) - 1))
             lines[k] = lines[k].replace(b",", draw(st.sampled_from([b";", b"|", b"\t"])))
             data = bytearray(b"\n".join(lines))
         elif how == "drop_newline":

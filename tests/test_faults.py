@@ -1,0 +1,300 @@
+"""Bad nights, with real processes and signals: a run killed during dbt (no orphan dbt, the rerun
+works at once), no connection off the machine, a poison file set aside while the night goes on, a
+warehouse held open by another process or damaged (errors that name the cause), `pbk rebuild` from
+the archive alone ending with the same figures, files still being written when a run starts, a
+disk that fills up, and names that try to forge terminal lines."""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from hostile_corpus import HEADER, csv_text, row
+from ingest.loader import ingest_landing
+from ingest.settings import paths
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster_dbt.*")
+
+REPO = Path(__file__).resolve().parents[1]
+PBK = [sys.executable, "-m", "ingest.cli"]
+FIGURES = ("SELECT count(*), sum(budget_amount), sum(realized_amount) FROM marts.mart_absorption")
+
+# Records every connection a Python process (pbk, and the dbt it starts) opens to anything but
+# this machine; the addresses go to $PBK_NET_LOG.
+SITECUSTOMIZE = '''
+import os, socket
+_connect = socket.socket.connect
+def _guarded(self, address):
+    host = address[0] if isinstance(address, tuple) else str(address)
+    if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+        with open(os.environ["PBK_NET_LOG"], "a") as fh:
+            fh.write(f"{os.getpid()} {address}\\n")
+        raise OSError("network disabled in this test")
+    return _connect(self, address)
+socket.socket.connect = _guarded
+'''
+
+
+def env_for(home: Path, **extra) -> dict:
+    return {**os.environ, "PBK_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
+            "PBK_RETRY_BASE_SECONDS": "0.1", **extra}
+
+
+def query(db: Path, sql: str):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def drop_sample(home: Path, seed: int = 20251) -> None:
+    from ingest.generate import generate
+
+    sample = home / "sample"
+    manifest = generate(sample, scale=0.001, seed=seed, dirty_fraction=0.0)
+    (home / "landing").mkdir(parents=True, exist_ok=True)
+    for info in manifest["files"].values():
+        (sample / info["file"]).replace(home / "landing" / info["file"])
+
+
+def children_running(pid: int, word: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        state, ppid = fields[0], int(fields[1])
+        if ppid == pid and word in cmd and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    """A run killed (SIGKILL) while dbt builds, then the rerun at once, offline-guarded."""
+    base = tmp_path_factory.mktemp("faults")
+    home = base / "home"
+    drop_sample(home)
+    guard = base / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    net_log = base / "net.log"
+    env = env_for(home, PYTHONPATH=f"{guard}{os.pathsep}{REPO}", PBK_NET_LOG=str(net_log))
+    first = subprocess.Popen(PBK + ["run", "--json"], cwd=REPO, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    dbt = []
+    deadline = time.time() + 600
+    while not dbt and time.time() < deadline and first.poll() is None:
+        dbt = children_running(first.pid, "build")
+        time.sleep(0.2)
+    assert dbt, "dbt build never started"
+    time.sleep(1.0)
+    first.kill()
+    first.communicate()
+    time.sleep(1.0)
+    orphans = [pid for pid in dbt if alive(pid)]
+    rerun = subprocess.run(PBK + ["run", "--json"], cwd=REPO, env=env, capture_output=True,
+                           text=True, timeout=900)
+    return home, orphans, rerun, net_log
+
+
+def test_killed_run_leaves_no_orphan_dbt_and_the_rerun_works_at_once(night):
+    home, orphans, rerun, _ = night
+    assert orphans == []
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    doc = json.loads(rerun.stdout)
+    assert doc["success"] and not doc["errors"]
+    assert query(home / "warehouse.duckdb", "SELECT count(*) FROM marts.mart_absorption")[0][0] > 0
+
+
+def test_nothing_in_a_run_connects_off_the_machine(night):
+    _, _, rerun, net_log = night
+    assert rerun.returncode == 0
+    assert not net_log.exists() or net_log.read_text() == ""
+
+
+def test_warehouse_held_open_names_the_holder(night, tmp_path):
+    home, *_ = night
+    busy = tmp_path / "busy"
+    shutil.copytree(home, busy, ignore=shutil.ignore_patterns("dagster"))
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; "
+                               "c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+                               "time.sleep(300)", str(busy / "warehouse.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        (busy / "landing").mkdir(exist_ok=True)
+        (busy / "landing" / "real.csv").write_text(csv_text([row(1)]))
+        ingest = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env_for(busy),
+                                capture_output=True, text=True, timeout=300)
+        assert ingest.returncode == 1
+        error = json.loads(ingest.stdout)["error"]
+        assert error.startswith(f"the warehouse {busy / 'warehouse.duckdb'} is open in process "
+                                f"{holder.pid}")
+        assert (busy / "landing" / "real.csv").exists()   # nothing taken
+        status = subprocess.run(PBK + ["status"], cwd=REPO, env=env_for(busy),
+                                capture_output=True, text=True, timeout=300)
+        assert status.returncode == 0, status.stderr
+        assert f"note: the warehouse {busy / 'warehouse.duckdb'} is open in process" in status.stdout
+        assert "Traceback" not in status.stdout + status.stderr
+        run = subprocess.run(PBK + ["run", "--json"], cwd=REPO, env=env_for(busy),
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 1
+        errors = json.loads(run.stdout)["errors"]
+        assert any(f"is open in process {holder.pid}" in e for e in errors), errors
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_damaged_warehouse_is_named_and_rebuild_restores_the_same_figures(night):
+    home, *_ = night
+    before = query(home / "warehouse.duckdb", FIGURES)
+    loads_before = query(home / "warehouse.duckdb",
+                         "SELECT load_id, source_file, rows_loaded, rows_quarantined FROM "
+                         "ops.load_log WHERE status = 'loaded' ORDER BY load_id")
+    data = (home / "warehouse.duckdb").read_bytes()
+    (home / "warehouse.duckdb").write_bytes(data[: len(data) // 3])   # truncated, as by a crash
+    status = subprocess.run(PBK + ["status"], cwd=REPO, env=env_for(home), capture_output=True,
+                            text=True, timeout=300)
+    assert status.returncode == 1
+    assert f"the warehouse file {home / 'warehouse.duckdb'} cannot be opened" in status.stderr
+    assert "Restore it with `pbk rebuild`" in status.stderr and "Traceback" not in status.stderr
+    rebuild = subprocess.run(PBK + ["rebuild", "--json"], cwd=REPO, env=env_for(home),
+                             capture_output=True, text=True, timeout=900)
+    assert rebuild.returncode == 0, rebuild.stdout[-2000:] + rebuild.stderr[-2000:]
+    doc = json.loads(rebuild.stdout)
+    assert doc["success"] and doc["differences"] == [] and doc["files"] == len(loads_before)
+    assert Path(doc["kept_aside"]).read_bytes() == data[: len(data) // 3]
+    assert query(home / "warehouse.duckdb", FIGURES) == before
+    assert query(home / "warehouse.duckdb",
+                 "SELECT load_id, source_file, rows_loaded, rows_quarantined FROM ops.load_log "
+                 "WHERE status = 'loaded' ORDER BY load_id") == loads_before
+
+
+def test_poison_file_is_set_aside_and_the_night_goes_on(tmp_path):
+    home = tmp_path / "home"
+    (home / "landing").mkdir(parents=True)
+    (home / "landing" / "a_poison.csv").write_text(csv_text([row(i) for i in range(1, 11)]))
+    (home / "landing" / "b_good.csv").write_text(csv_text([row(i) for i in range(11, 21)]))
+    env = env_for(home, PBK_FAULT_CRASH_ON="a_poison.csv")
+    first = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert first.returncode == 1   # an internal error is reported as one
+    got = {r["file"]: r for r in json.loads(first.stdout)}
+    assert got["b_good.csv"]["status"] == "loaded" and got["b_good.csv"]["rows_loaded"] == 10
+    assert got["a_poison.csv"]["status"] == "rejected"
+    assert got["a_poison.csv"]["reason"] == ("internal error (please report it): RuntimeError: "
+                                             "injected loader fault on a_poison.csv")
+    assert sorted(os.listdir(home / "landing")) == []   # set aside: the next night is not blocked
+    [set_aside] = list((home / "archive" / "rejected").glob("*/a_poison.csv"))
+    assert set_aside.read_text() == csv_text([row(i) for i in range(1, 11)])
+    second = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert (second.returncode, json.loads(second.stdout)) == (0, [])
+
+
+def test_disk_full_while_taking_a_file_leaves_no_trace_and_says_so(tmp_path):
+    home = tmp_path / "home"
+    (home / "landing").mkdir(parents=True)
+    big = home / "landing" / "big.csv"
+    with open(big, "w") as fh:
+        fh.write(",".join(HEADER) + "\n")
+        for i in range(1, 200_001):
+            fh.write(",".join(row(i)) + "\n")
+    size = big.stat().st_size
+    assert size > 12_000_000
+
+    def limit_file_size():   # a write past 12 MB fails with EFBIG, as a full disk fails ENOSPC
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (12_000_000, 12_000_000))
+
+    proc = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env_for(home),
+                          capture_output=True, text=True, timeout=300, preexec_fn=limit_file_size)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert json.loads(proc.stdout)["error"].startswith("File too large")
+    assert big.stat().st_size == size                       # the file waits in landing
+    assert not (home / "archive").exists() or not any((home / "archive").rglob("*.csv"))
+    assert query(home / "warehouse.duckdb",
+                 "SELECT count(*) FROM ops.load_log WHERE status = 'loaded'") == [(0,)]
+    assert query(home / "warehouse.duckdb", "SELECT count(*) FROM raw.realization") == [(0,)]
+    proc = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env_for(home),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and json.loads(proc.stdout)[0]["rows_loaded"] == 200_000
+
+
+def test_file_still_being_written_waits_for_a_later_run(tmp_path, monkeypatch):
+    home = paths(tmp_path / "home").ensure()
+    monkeypatch.setenv("PBK_SETTLE_SECONDS", "1.5")
+    target = home.landing / "real.csv"
+    stop = threading.Event()
+
+    def upload():   # an upload tool writing in place, a few rows at a time
+        with open(target, "w") as fh:
+            fh.write(",".join(HEADER) + "\n")
+            i = 0
+            while not stop.is_set():
+                for _ in range(50):
+                    i += 1
+                    fh.write(",".join(row(i)) + "\n")
+                fh.flush()
+                time.sleep(0.1)
+        return i
+
+    writer = threading.Thread(target=upload)
+    writer.start()
+    time.sleep(0.5)
+    try:
+        assert ingest_landing(home) == []          # still changing after the settle wait
+        assert target.exists()
+    finally:
+        stop.set()
+        writer.join()
+    rows_written = len(target.read_text().splitlines()) - 1
+    time.sleep(1.6)
+    [r] = ingest_landing(home)
+    assert (r.status, r.rows_read, r.rows_loaded) == ("loaded", rows_written, rows_written)
+    assert not target.exists()
+    archived = Path(r.archived_to)
+    assert len(archived.read_text().splitlines()) - 1 == rows_written
+    import hashlib
+    assert hashlib.sha256(archived.read_bytes()).hexdigest() == r.sha256
+
+
+def test_file_names_cannot_forge_status_lines(tmp_path):
+    home = tmp_path / "home"
+    (home / "landing").mkdir(parents=True)
+    name = "real\n  2026-01-01  \x1b[32mforged.csv"
+    (home / "landing" / name).write_text(csv_text([row(1)]))
+    subprocess.run(PBK + ["ingest"], cwd=REPO, env=env_for(home), capture_output=True,
+                   timeout=300)
+    status = subprocess.run(PBK + ["status"], cwd=REPO, env=env_for(home), capture_output=True,
+                            text=True, timeout=300)
+    assert status.returncode == 0
+    assert "\x1b" not in status.stdout
+    assert "real\\n  2026-01-01  \\x1b[32mforged.csv" in status.stdout
+    assert not any(line.lstrip().startswith("2026-01-01") for line in status.stdout.splitlines())
