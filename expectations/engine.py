@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import logging
 import os
@@ -34,6 +35,20 @@ FRAME_BATCH = "whole_frame"
 SAMPLE_SIZE = 5
 # stored results: counts and up to 20 example values per expectation, which Data Docs show
 RESULT_FORMAT = {"result_format": "BASIC"}
+
+
+ESCAPED_MARK = "pbk_values_html_escaped"
+
+
+def html_escaped(value):
+    """Every string inside value (dicts, lists) HTML-escaped, for a page that does not escape."""
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, list):
+        return [html_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: html_escaped(v) for k, v in value.items()}
+    return value
 
 
 def suite_fingerprint(expectations: list) -> str:
@@ -127,6 +142,24 @@ class DQContext:
             return None
         return vd, vd.suite
 
+    def _escape_sampled_values(self, keys) -> None:
+        """GX renders the values it samples from a frame (unexpected values, observed values) into
+        its pages without HTML escaping: a cell `<script>...` in an extract would run in an
+        auditor's browser. The stored results of the pages about to be rendered get their values
+        escaped first (once: a marker in the result's meta); the values themselves stay exact in
+        ops.quarantine and ops.dq_results."""
+        store = self.context.validation_results_store
+        for key in keys:
+            if not hasattr(key, "batch_identifier"):   # an expectation suite page: our own text
+                continue
+            result = store.get(key)
+            if result.meta.get(ESCAPED_MARK):
+                continue
+            for r in result.results:
+                r.result = html_escaped(r.result)
+            result.meta[ESCAPED_MARK] = True
+            store.set(key, result)
+
     def build_docs(self) -> list:
         """Render the Data Docs pages that are missing or stale: validation results without a page,
         suites stored since their page was rendered. A full rebuild re-renders every result ever
@@ -149,6 +182,7 @@ class DQContext:
                                      and page.stat().st_mtime_ns < stored.stat().st_mtime_ns):
                 resources.append(key)
         if resources:
+            self._escape_sampled_values(resources)
             self.context.build_data_docs(resource_identifiers=resources, build_index=False)
         site.mkdir(parents=True, exist_ok=True)
         redirect = site / "index.html"

@@ -157,6 +157,15 @@ def build_corpus(d: Path) -> dict[str, Expected]:
     out["merged_header.xlsx"] = Expected(
         "rejected", reason_starts="header row has empty column names at positions [11]")
 
+    # markup in cells: quarantined by the shape rules, and shown as text in the Data Docs
+    rows = [row(i) for i in range(1, 21)]
+    rows[3][3] = "<script>alert(1)</script>"
+    rows[4][4] = "<img src=x onerror=alert(2)>"
+    (d / "html_injection.csv").write_text(csv_text(rows))
+    out["html_injection.csv"] = Expected(
+        "loaded", 20, 18, 2, {"program_code_shape": 1, "work_unit_code_shape": 1},
+        amounts(20, (4, 5)))
+
     # not files: refused without being opened (a FIFO would block the run forever)
     os.mkfifo(d / "pipe.csv")
     out["pipe.csv"] = Expected("rejected", reason_starts="a FIFO (named pipe), not a regular file")

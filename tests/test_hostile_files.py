@@ -43,7 +43,7 @@ def test_every_hostile_file_has_its_exact_outcome(corpus_run):
     assert proc.returncode == 2, proc.stderr[-2000:]   # rejections, no internal error
     got = {r["file"]: r for r in json.loads(proc.stdout)}
     assert sorted(got) == sorted(expected)   # the directory named .csv is not a file: not listed
-    assert len(expected) == 27
+    assert len(expected) == 28
     for name, want in expected.items():
         r = got[name]
         assert r["status"] == want.status, (name, r["reason"])
@@ -139,3 +139,57 @@ def test_rejected_files_are_archived_verified_and_refused_entries_untouched(corp
     assert (base / "corpus" / "pipe.csv").is_fifo()
     assert (base / "corpus" / "link_out.csv").is_symlink()
     assert rows["pipe.csv"] is None and got["pipe.csv"]["load_id"] is None
+
+
+def test_data_docs_pages_escape_every_sampled_value(corpus_run):
+    """The cells `<script>...` and `<img onerror=...>` of html_injection.csv are sampled by the
+    GX shape rules; every Data Docs page must show them as text, never as elements."""
+    from html.parser import HTMLParser
+
+    base, _, _ = corpus_run
+
+    class Elements(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.injected, self.text = [], []
+
+        def handle_starttag(self, tag, attrs):
+            # the injected markup, had it become elements: GX's own handlers call its functions
+            if any("alert(" in (value or "").lower() for _, value in attrs) or \
+                    dict(attrs).get("src", "").lower() == "x":
+                self.injected.append((tag, attrs))
+
+        def handle_data(self, data):
+            if "ALERT(" in data.upper() and self.lasttag.lower() == "script":
+                self.injected.append(("script", data))
+            self.text.append(data)
+
+    pages = list((base / "pbk" / "docs" / "dq").rglob("*.html"))
+    shown = ""
+    for page in pages:
+        parser = Elements()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.injected == [], page
+        shown += " ".join(parser.text)
+    assert "<SCRIPT>ALERT(1)</SCRIPT>" in shown        # shown, as text
+    assert "<IMGSRC=XONERROR=ALERT(2)>" in shown     # the canonical program code of the cell
+
+
+def test_spreadsheet_exports_neutralise_formulas(tmp_path):
+    from openpyxl import load_workbook
+
+    from ingest.spreadsheet import spreadsheet_safe, write_csv, write_xlsx
+
+    cells = ['=HYPERLINK("http://example.invalid","klik")', "+62 21 000", "@SUM(A1:A9)",
+             "-1.234,50", "-5", "Dinas Pendidikan", Decimal("1234567.89")]
+    assert [spreadsheet_safe(c) for c in cells] == [
+        '\'=HYPERLINK("http://example.invalid","klik")', "'+62 21 000", "'@SUM(A1:A9)",
+        "-1.234,50", "-5", "Dinas Pendidikan", Decimal("1234567.89")]
+    out = write_csv(tmp_path / "x.csv", ["nama"], [[c] for c in cells])
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == '"\'=HYPERLINK(""http://example.invalid"",""klik"")"'
+    book = write_xlsx(tmp_path / "x.xlsx", ["nama"], [[c] for c in cells])
+    ws = load_workbook(book).active
+    first = ws.cell(row=2, column=1)
+    assert (first.value, first.data_type) == ('=HYPERLINK("http://example.invalid","klik")', "s")
+    assert ws.cell(row=8, column=1).value == 1234567.89
