@@ -971,14 +971,17 @@ def _landing_candidates(p: Paths) -> list[Path]:
                   and not (c.is_dir() and not c.is_symlink()))
 
 
-def landing_files(p: Paths, settle: float | None = None) -> list[Path]:
+def landing_files(p: Paths, settle: float | None = None, wait: bool = True) -> list[Path]:
     """Files waiting in landing, oldest name first; hidden files, in-progress uploads (.part...) and
     directories are left alone. A file modified within the settle interval is waited for (once, up
-    to the interval); one still changing after that stays for a later run (waiting_to_settle)."""
+    to the interval); one still changing after that stays for a later run (waiting_to_settle).
+    wait=False: every candidate, settled or not (the landing sensor defers by itself)."""
     if not p.landing.exists():
         return []
     settle = settle_seconds() if settle is None else settle
     files = _landing_candidates(p)
+    if not wait:
+        return files
     young = [f for f in files if unsettled(f, seconds=settle)]
     if young:
         newest = max(os.lstat(f).st_mtime for f in young)

@@ -37,7 +37,10 @@ JOB_TAGS = {WAREHOUSE_TAG: WAREHOUSE_TAG_VALUE}
 
 
 def settle_seconds() -> float:
-    return float(os.environ.get("PBK_SENSOR_SETTLE_SECONDS", "10"))
+    """The sensor's settle interval: PBK_SENSOR_SETTLE_SECONDS, else the loader's (ingest.intake)."""
+    from ingest.intake import settle_seconds as loader_settle
+
+    return float(os.environ.get("PBK_SENSOR_SETTLE_SECONDS", loader_settle()))
 
 
 def make_jobs():
@@ -67,7 +70,7 @@ def landing_requests(p: Paths, cursor: str | None, downstream: Mapping[str, Sequ
     now = time.time() if now is None else now
     settle = settle_seconds() if settle is None else settle
     seen: dict[str, str] = json.loads(cursor) if cursor else {}
-    files: list[LandingFile] = scan_landing(p)
+    files: list[LandingFile] = scan_landing(p, wait=False)   # deferred below, not waited for
     requests, remembered, deferred = [], {}, []
     for f in files:
         if seen.get(f.name) == f.signature:

@@ -10,12 +10,14 @@ assigned to the closest kind (or none) and is rejected by the loader with the re
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.contracts import CONTRACTS, KINDS, normalise_header
 from ingest.loader import detect_kind, landing_files, map_headers
 from ingest.errors import FileRejected
+from ingest.intake import refusal
 from ingest.readers import detect_delimiter, file_format
 from ingest.settings import Paths
 
@@ -105,21 +107,22 @@ def sniff_kind(path: Path) -> tuple[str | None, bool]:
     return (kind if score > 0 else None), False
 
 
-def scan_landing(p: Paths, names: list[str] | None = None) -> list[LandingFile]:
+def scan_landing(p: Paths, names: list[str] | None = None, wait: bool = True) -> list[LandingFile]:
     """Files waiting in landing (hidden files and in-progress uploads skipped), optionally only
     those named, with their kinds; ordered as they should load: budget first (the realization
     rules compare against the current pagu), then by kind, then by name."""
-    files = landing_files(p)
+    files = landing_files(p, wait=wait)
     if names is not None:
         wanted = set(names)
         files = [f for f in files if f.name in wanted]
     out = []
     for path in files:
         try:
-            st = path.stat()
+            st = os.lstat(path)
         except OSError:
             continue  # moved away meanwhile
-        kind, exact = sniff_kind(path)
+        # a FIFO, socket or symlink is never opened (a FIFO would block): the loader refuses it
+        kind, exact = (None, False) if refusal(path, p.landing) else sniff_kind(path)
         out.append(LandingFile(path, kind, exact, st.st_size, st.st_mtime_ns))
     order = {k: i for i, k in enumerate(KINDS)}
     return sorted(out, key=lambda f: (order.get(f.kind, len(order)), f.name))

@@ -298,3 +298,22 @@ def test_file_names_cannot_forge_status_lines(tmp_path):
     assert "\x1b" not in status.stdout
     assert "real\\n  2026-01-01  \\x1b[32mforged.csv" in status.stdout
     assert not any(line.lstrip().startswith("2026-01-01") for line in status.stdout.splitlines())
+
+
+def test_fifo_in_landing_never_blocks_and_is_set_aside(tmp_path):
+    from orchestration.landing import scan_landing
+
+    home = paths(tmp_path / "home").ensure()
+    os.mkfifo(home.landing / "pipe.csv")
+    (home.landing / "real.csv").write_text(csv_text([row(i) for i in range(1, 6)]))
+    found = {f.name: f.kind for f in scan_landing(home)}      # returns: nothing was opened
+    assert found == {"pipe.csv": None, "real.csv": "realization"}
+    proc = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env_for(home.home),
+                          capture_output=True, text=True, timeout=120)
+    got = {r["file"]: r for r in json.loads(proc.stdout)}
+    assert proc.returncode == 2
+    assert got["real.csv"]["rows_loaded"] == 5
+    assert got["pipe.csv"]["reason"].startswith("a FIFO (named pipe), not a regular file")
+    assert os.listdir(home.landing) == []
+    [aside] = list((home.archive / "rejected").glob("*/pipe.csv"))
+    assert aside.is_fifo()
