@@ -663,7 +663,11 @@ def source_rows(path: Path, rows: set[int]) -> dict[int, tuple[str, str]]:
         return {}
     from .readers import detect_delimiter
 
-    for encoding in ("utf-8-sig", "cp1252"):
+    with open(path, "rb") as fh:
+        bom = fh.read(2)
+    # as the loader read it: UTF-16 with a byte-order mark, else UTF-8, else Windows-1252
+    encodings = ("utf-16",) if bom in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
         try:
             with open(path, "r", encoding=encoding, newline="") as fh:
                 delimiter = detect_delimiter(fh.readline().rstrip("\r\n"))

@@ -193,3 +193,20 @@ def test_spreadsheet_exports_neutralise_formulas(tmp_path):
     first = ws.cell(row=2, column=1)
     assert (first.value, first.data_type) == ('=HYPERLINK("http://example.invalid","klik")', "s")
     assert ws.cell(row=8, column=1).value == 1234567.89
+
+
+def test_parse_stage_rules_of_a_rejected_file_are_listed_by_pbk_dq(corpus_run):
+    base, _, _ = corpus_run
+    proc = subprocess.run(PBK + ["dq", "--json", "--limit", "500"], cwd=REPO,
+                          env={**os.environ, "PBK_HOME": str(base / "pbk")},
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    failures = json.loads(proc.stdout)["failures"]
+    got = {(f["subject"], f["suite"], f["rule"], f["column"]): f["unexpected_count"]
+           for f in failures if f["subject"] in ("formula_cells.csv", "mixed_delimiters.csv")
+           and f["suite"].startswith(("parse_", "batch_"))}
+    assert got == {
+        ("formula_cells.csv", "parse_realization", "unparseable_number", "amount"): 40,
+        ("formula_cells.csv", "batch_realization", "quarantine_share", "*"): 40,
+        ("mixed_delimiters.csv", "parse_realization", "malformed_line", None): 200,
+        ("mixed_delimiters.csv", "batch_realization", "quarantine_share", "*"): 200}
