@@ -32,8 +32,8 @@ from . import codes
 from .contracts import (CODE_PARTS, CONTRACTS, SQL_TYPES, Contract, normalise_header,
                         raw_table_ddl)
 from .errors import FileInFlight, FileRejected
-from .intake import (IN_PROGRESS_SUFFIXES, Taken, printable, refusal, settle_seconds, take,
-                     unsettled)
+from .intake import (IN_PROGRESS_SUFFIXES, Taken, fsync_path, printable, refusal,
+                     settle_seconds, take, unsettled)
 from .readers import (QUARANTINE_TEXT_LIMIT, Stage, file_format, sql_literal, stage_csv,
                       stage_parquet, stage_xlsx)
 from .settings import Paths, paths as default_paths
@@ -867,7 +867,7 @@ def archive_copy(taken: Taken, dest_dir: Path, name: str) -> Path:
             raise OSError(f"archive copy of {printable(name)} does not match the file read "
                           f"(sha256 {digest.hexdigest()[:12]} vs {taken.sha256[:12]})")
         os.replace(partial, dest)
-        _fsync_dir(dest_dir)
+        fsync_path(dest_dir)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -890,14 +890,6 @@ def write_manifest(dest_dir: Path, result: FileResult, kind_option: str | None,
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, dest_dir / MANIFEST)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _set_aside(path: Path, dest_dir: Path) -> Path:

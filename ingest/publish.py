@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import settings as _settings  # noqa: F401  (telemetry-off environment first)
+from .intake import fsync_path
 
 SCHEMAS = ("core", "marts")
 STORAGE_VERSION = "v1.0.0"
@@ -190,14 +191,6 @@ def _publish_lock(root: Path):
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _sha256(path: Path) -> str:
@@ -387,18 +380,18 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
             for path in [tmp_dir / DB_NAME, tmp_dir / "manifest.json"] + [
                     tmp_dir / f["parquet"] for f in files.values() if "parquet" in f]:
                 os.chmod(path, 0o444)
-                _fsync_path(path)
+                fsync_path(path)
             for d in [p for p in tmp_dir.rglob("*") if p.is_dir()] + [tmp_dir]:
-                _fsync_path(d)
+                fsync_path(d)
             final = root / "versions" / version
             os.rename(tmp_dir, final)
             tmp_dir = None
-            _fsync_path(root / "versions")
+            fsync_path(root / "versions")
             # the switch: one rename(2) of a symlink; stable links point through `current`
             _replace_symlink(root / "current", f"versions/{version}")
             for name, target in STABLE_LINKS.items():
                 _replace_symlink(root / name, target)
-            _fsync_path(root)
+            fsync_path(root)
             result.published = True
             result.version = version
             result.version_dir = final
