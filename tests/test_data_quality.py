@@ -240,7 +240,9 @@ def test_batch_over_both_quarantine_thresholds_is_rejected_whole(tmp_path):
     assert rejected.status == "rejected"
     assert rejected.reason == (
         "rejected by data-quality rule(s): quarantine_share: 40 of 50 rows (80.0%) quarantined, "
-        "more than 5% of its rows and more than 20 rows: something systematic is wrong")
+        "more than 5% of its rows and more than 20 rows: something systematic is wrong; rows held: "
+        "transaction_date_in_fiscal_year on transaction_date: 40 row(s), the first row 11 "
+        "('2026-02-01')")
     assert (rejected.rows_read, rejected.rows_loaded, rejected.rows_quarantined) == (50, 0, 50)
     assert (rejected.amount_read, rejected.amount_loaded, rejected.amount_quarantined) == \
         (5000, 0, 5000)
