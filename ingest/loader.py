@@ -55,6 +55,8 @@ OPS_DDL = [
     "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS amount_loaded DECIMAL(38,2)",
     "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS amount_quarantined DECIMAL(38,2)",
     "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS rows_amount_unparsed BIGINT",
+    # CSV: the encoding the file was read in (the evidence is in the message)
+    "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS encoding VARCHAR",
     """CREATE TABLE IF NOT EXISTS ops.quarantine (
         load_id VARCHAR, source_file VARCHAR, source_row BIGINT, kind VARCHAR, field VARCHAR,
         value VARCHAR, rule VARCHAR, reason VARCHAR, raw_values JSON, quarantined_at TIMESTAMP)""",
@@ -67,7 +69,8 @@ MONEY_COLUMNS = {"budget": "amount", "budget_plan": "planned_amount", "realizati
 LOAD_LOG_COLUMNS = ("load_id", "source_file", "source_path", "source_sha256", "kind", "status",
                     "rows_read", "rows_loaded", "rows_quarantined", "bytes", "seconds", "message",
                     "file_format", "started_at", "finished_at", "archived_to", "scope",
-                    "amount_read", "amount_loaded", "amount_quarantined", "rows_amount_unparsed")
+                    "amount_read", "amount_loaded", "amount_quarantined", "rows_amount_unparsed",
+                    "encoding")
 
 
 @dataclass
@@ -557,7 +560,7 @@ class Loader:
              r.rows_loaded, r.rows_quarantined, r.bytes, r.seconds,
              "; ".join(filter(None, [r.reason, *r.notes, *r.warnings])) or None, fmt, started,
              utcnow(), r.archived_to, r.scope, r.amount_read, r.amount_loaded,
-             r.amount_quarantined, r.rows_amount_unparsed])
+             r.amount_quarantined, r.rows_amount_unparsed, r.encoding])
 
     def load_file(self, path: Path, kind: str | None = None, sheet: str | None = None,
                   archive_as: str | None = None, load_id: str | None = None) -> FileResult:

@@ -100,6 +100,10 @@ def test_encodings_keep_every_letter(corpus_run):
                               ("one_bad_byte.csv", "Pengadaan Café")]:
         assert query(base, "SELECT DISTINCT description FROM raw.realization WHERE "
                            "_source_file = ?", [name]) == [(description,)], name
+    assert dict(query(base, "SELECT source_file, encoding FROM ops.load_log WHERE source_file "
+                            "LIKE 'unicode_text%' OR source_file LIKE 'windows%'")) == {
+        "unicode_text_le.txt": "utf-16-le", "unicode_text_be.csv": "utf-16-be",
+        "windows_1252.csv": "cp1252"}
     [(message,)] = query(base, "SELECT message FROM ops.load_log WHERE source_file = "
                                "'one_bad_byte.csv'")
     assert ("encoding utf-8: UTF-8: 20 valid UTF-8 character(s) against 1 invalid byte "
