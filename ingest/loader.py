@@ -9,6 +9,7 @@ ops.load_log. rows read = rows loaded + rows quarantined is asserted before the 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import hashlib
 import importlib
@@ -160,6 +161,13 @@ def _fault_crash_on(name: str) -> None:
     fail on that file as a bug would."""
     if os.environ.get("PBK_FAULT_CRASH_ON") == name:
         raise RuntimeError(f"injected loader fault on {name}")
+
+
+def _fault_disk_full_after() -> int | None:
+    """Fault injection for the disk-full test: PBK_FAULT_ARCHIVE_FULL_AFTER=<bytes> makes the
+    archive copy fail with ENOSPC past that many bytes, as a disk filling up mid-copy does."""
+    limit = os.environ.get("PBK_FAULT_ARCHIVE_FULL_AFTER")
+    return int(limit) if limit else None
 
 
 def new_load_id(sha: str) -> str:
@@ -859,11 +867,15 @@ def archive_copy(taken: Taken, dest_dir: Path, name: str) -> Path:
     dest = dest_dir / name
     partial = dest_dir / f".{name}.partial"
     try:
+        full_after = _fault_disk_full_after()
         with open(taken.copy, "rb") as src, open(partial, "wb") as dst:
-            digest = hashlib.sha256()
-            while chunk := src.read(1 << 22):
+            digest, written = hashlib.sha256(), 0
+            while chunk := src.read(1 << 20):
+                if full_after is not None and written + len(chunk) > full_after:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(partial))
                 dst.write(chunk)
                 digest.update(chunk)
+                written += len(chunk)
             dst.flush()
             os.fsync(dst.fileno())
         if digest.hexdigest() != taken.sha256 or partial.stat().st_size != taken.bytes:

@@ -22,7 +22,7 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
 from expectations.config import load as load_dq_config
 from expectations.rules import extract_rules
 from ingest.contracts import CONTRACTS, KINDS
-from ingest.loader import FileResult, connect, ingest_files
+from ingest.loader import FileResult, connect, ingest_files, waiting_to_settle
 
 from .instance import WAREHOUSE_POOL
 from .landing import scan_landing
@@ -116,6 +116,10 @@ def make_ingest_assets():
             except Exception as exc:
                 retry_if_transient(context, exc)
                 raise
+        still_written = waiting_to_settle(p)
+        if still_written:
+            context.log.info("left in landing, still being written (changed within the settle "
+                             "interval): " + ", ".join(f.name for f in still_written))
         by_kind: dict[str | None, list[FileResult]] = {}
         for f, r in zip(todo, results):
             kind = r.kind if r.kind in CONTRACTS else f.kind

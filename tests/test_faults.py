@@ -117,6 +117,8 @@ def night(tmp_path_factory):
     first.communicate()
     time.sleep(1.0)
     orphans = [pid for pid in dbt if alive(pid)]
+    # a file whose headers match no kind: `pbk run` says it was rejected (exit 2), as `pbk ingest`
+    (home / "landing" / "unknown_headers.csv").write_text("kolom_a,kolom_b\n1,2\n")
     rerun = subprocess.run(PBK + ["run", "--json"], cwd=REPO, env=env, capture_output=True,
                            text=True, timeout=900)
     return home, orphans, rerun, net_log
@@ -125,15 +127,18 @@ def night(tmp_path_factory):
 def test_killed_run_leaves_no_orphan_dbt_and_the_rerun_works_at_once(night):
     home, orphans, rerun, _ = night
     assert orphans == []
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert rerun.returncode == 2, rerun.stderr[-3000:]
     doc = json.loads(rerun.stdout)
     assert doc["success"] and not doc["errors"]
+    [unknown] = doc["ingest"]["unrecognised"]
+    assert (unknown["file"], unknown["status"]) == ("unknown_headers.csv", "rejected")
+    assert unknown["reason"].startswith("headers match no extract kind")
     assert query(home / "warehouse.duckdb", "SELECT count(*) FROM marts.mart_absorption")[0][0] > 0
 
 
 def test_nothing_in_a_run_connects_off_the_machine(night):
     _, _, rerun, net_log = night
-    assert rerun.returncode == 0
+    assert json.loads(rerun.stdout)["success"]
     assert not net_log.exists() or net_log.read_text() == ""
 
 
@@ -245,6 +250,32 @@ def test_disk_full_while_taking_a_file_leaves_no_trace_and_says_so(tmp_path):
     proc = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env_for(home),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and json.loads(proc.stdout)[0]["rows_loaded"] == 200_000
+
+
+def test_disk_full_while_archiving_rolls_the_batch_back(tmp_path):
+    home = tmp_path / "home"
+    (home / "landing").mkdir(parents=True)
+    f = home / "landing" / "real.csv"
+    f.write_text(csv_text([row(i) for i in range(1, 30001)]))
+    env = env_for(home, PBK_FAULT_ARCHIVE_FULL_AFTER="1000000")
+    proc = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert json.loads(proc.stdout)["error"].startswith("No space left on device")
+    assert f.exists()
+    assert query(home / "warehouse.duckdb", "SELECT count(*) FROM raw.realization") == [(0,)]
+    assert query(home / "warehouse.duckdb",
+                 "SELECT count(*) FROM ops.load_log WHERE status = 'loaded'") == [(0,)]
+    assert not any(p.is_file() for p in (home / "archive").rglob("*"))   # no partial copy
+    proc = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env_for(home),
+                          capture_output=True, text=True, timeout=300)
+    [r] = json.loads(proc.stdout)
+    assert (proc.returncode, r["rows_loaded"]) == (0, 30000)
+    [(archived, sha)] = query(home / "warehouse.duckdb",
+                              "SELECT archived_to, source_sha256 FROM ops.load_log "
+                              "WHERE status = 'loaded'")
+    import hashlib
+    assert hashlib.sha256(Path(archived).read_bytes()).hexdigest() == sha
 
 
 def test_file_still_being_written_waits_for_a_later_run(tmp_path, monkeypatch):
