@@ -24,8 +24,12 @@ $(STAMP): pyproject.toml constraints.txt
 demo: install
 	$(BIN)/pbk demo
 
+# Test files run on PYTEST_WORKERS processes (pytest-xdist), each file whole in one process so
+# its module fixtures (a built warehouse) are made once; most of a test's time is single-threaded
+# Python (dbt, Dagster, GX), so two workers on two cores nearly halve the wall time.
+PYTEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: install
 	$(BIN)/python scripts/bench_generate.py
