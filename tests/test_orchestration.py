@@ -209,8 +209,10 @@ def test_nightly_schedule_at_one_wib(defs):
     assert first.astimezone(dt.timezone.utc) == dt.datetime(2025, 3, 3, 18, tzinfo=dt.timezone.utc)
 
 
-def test_landing_sensor_one_run_per_new_file(home, defs, tmp_path):
+def test_landing_sensor_one_run_per_new_file(home, defs, tmp_path, monkeypatch):
     from dagster import AssetKey, build_sensor_context
+
+    monkeypatch.setenv("PBK_SENSOR_SETTLE_SECONDS", "10")   # the tests' loader waits for nothing
 
     sensor = defs.resolve_sensor_def("pbk_landing_sensor")
     landing = home / "landing"

@@ -306,3 +306,20 @@ def test_too_many_lines_is_refused_not_exhausting_memory(con):
     with pytest.raises(TraceError, match="add keys"):
         trace(con, "mart_absorption", {"fiscal_year": "2025", "month": "12"}, max_lines=1000)
     assert trace(con, "mart_absorption", {"fiscal_year": "2025", "month": "12"}, max_lines=None).reconciled
+
+
+def test_altered_archive_file_is_not_reconciled(home, monkeypatch, capsys):
+    """--verify-source finding an archived file that no longer matches its sha256: exit 1, NOT
+    RECONCILED, whatever the figures say (restored afterwards for the other tests)."""
+    code, out = _cli(["trace", "mart_sakip_score", "--key", "fiscal_year=2025", "--key",
+                      "instansi_code=010", "--json", "--verify-source"], home, monkeypatch, capsys)
+    archived = Path(json.loads(out.out)["files"][0]["archived_file"])
+    original = archived.read_bytes()
+    try:
+        archived.write_bytes(original + b"\n")
+        code, out = _cli(["trace", "mart_sakip_score", "--key", "fiscal_year=2025", "--key",
+                          "instansi_code=010", "--verify-source"], home, monkeypatch, capsys)
+        assert code == 1
+        assert "NOT RECONCILED" in out.out and "SHA256 MISMATCH" in out.out
+    finally:
+        archived.write_bytes(original)
