@@ -39,7 +39,7 @@ bench: install
 # $PBK_HOME/dagster (DAGSTER_HOME; dagster.yaml with telemetry off is written first).
 DEV_PORT ?= 3000
 dev: install
-	@export PBK_HOME="$$($(BIN)/python -c 'from ingest.settings import paths; print(paths().home)')" \
+	@export PBK_HOME="$$($(BIN)/python -c 'from base.settings import paths; print(paths().home)')" \
 	  && export DAGSTER_HOME="$$($(BIN)/python -m orchestration.instance)" \
 	  && echo "PBK_HOME=$$PBK_HOME  DAGSTER_HOME=$$DAGSTER_HOME" \
 	  && echo "Dagster UI: http://127.0.0.1:$(DEV_PORT)" \

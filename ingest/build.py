@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import settings as _settings  # noqa: F401  (sets the telemetry-off environment first)
+from base import settings as _settings  # noqa: F401  (sets the telemetry-off environment first)
 from .contracts import KINDS, raw_table_ddl
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"

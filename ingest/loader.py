@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from .warehouse_file import open_duckdb
+from base.warehouse_file import open_duckdb
 from . import normalise as N
 from . import codes
 from .contracts import (CODE_PARTS, CONTRACTS, SQL_TYPES, Contract, normalise_header,
@@ -37,7 +37,7 @@ from .intake import (IN_PROGRESS_SUFFIXES, Taken, fsync_path, printable, refusal
                      settle_seconds, take, unsettled)
 from .readers import (QUARANTINE_TEXT_LIMIT, Stage, file_format, sql_literal, stage_csv,
                       stage_parquet, stage_xlsx)
-from .settings import Paths, paths as default_paths
+from base.settings import Paths, paths as default_paths
 from expectations.schema import DQ_RESULTS_DDL
 
 

@@ -1,7 +1,7 @@
 """The nightly steps as plain functions: ingest landing, build the warehouse with dbt, validate the
 marts with GX. `pbk run`, `pbk demo` and the schedule use the Dagster job (orchestration/), which
 runs the same steps as assets and checks; these functions serve tests and scripts that need a built
-warehouse without Dagster (then `ingest.publish.publish(home, result.run_id)` publishes it)."""
+warehouse without Dagster (then `serving.publish.publish(home, result.run_id)` publishes it)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .build import BuildResult, build_warehouse
 from .loader import FileResult, connect, ingest_landing
-from .settings import Paths
+from base.settings import Paths
 
 
 @dataclass

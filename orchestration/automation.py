@@ -21,7 +21,7 @@ from dagster import (AssetKey, AssetSelection, DefaultScheduleStatus, DefaultSen
                      RunRequest, ScheduleDefinition, SensorEvaluationContext, SensorResult,
                      SkipReason, define_asset_job, sensor)
 
-from ingest.settings import Paths
+from base.settings import Paths
 
 from .ingest_assets import INGEST_OP_NAME
 from .instance import WAREHOUSE_TAG, WAREHOUSE_TAG_VALUE

@@ -27,7 +27,7 @@ from dagster_dbt import (DagsterDbtTranslator, DagsterDbtTranslatorSettings, Dbt
                          DbtProject, dbt_assets)
 
 from ingest.build import PROJECT_DIR, PROFILES_DIR, ensure_raw_tables, project_fingerprint
-from ingest.settings import Paths
+from base.settings import Paths
 
 from .instance import WAREHOUSE_POOL
 from .resources import WarehouseResource, retry_if_transient

@@ -13,7 +13,7 @@ from dagster import AssetKey, AssetSelection, Definitions, in_process_executor
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
 from ingest.contracts import KINDS
-from ingest.settings import Paths, paths
+from base.settings import Paths, paths
 
 from .serving import make_published
 from .automation import make_jobs, make_landing_sensor, make_schedule

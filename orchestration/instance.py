@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ingest.settings import Paths
+from base.settings import Paths
 
 WAREHOUSE_POOL = "pbk_warehouse"
 WAREHOUSE_TAG = "pbk/warehouse"
@@ -67,7 +67,7 @@ def dagster_yaml_text(dagster_home: Path) -> str:
 
 def write_dagster_yaml(dagster_home: Path) -> Path:
     """Write $DAGSTER_HOME/dagster.yaml when it is missing, is the telemetry-only file
-    ingest.settings writes, or is an older version of ours. A dagster.yaml without our marker and
+    base.settings writes, or is an older version of ours. A dagster.yaml without our marker and
     with more than the telemetry switch is the operator's own: left alone. Returns its path."""
     home = Path(dagster_home)
     home.mkdir(parents=True, exist_ok=True)
@@ -91,7 +91,7 @@ def ensure_instance(p: Paths) -> Path:
 def _managed(text: str) -> bool:
     if text.startswith(MARKER):
         return True
-    # the minimal file ingest.settings.Paths.ensure() writes: only comments and telemetry
+    # the minimal file base.settings.Paths.ensure() writes: only comments and telemetry
     import yaml
 
     try:
@@ -110,6 +110,6 @@ def instance_for(p: Paths):
 
 
 if __name__ == "__main__":  # `python -m orchestration.instance`: prepare DAGSTER_HOME, print it
-    from ingest.settings import paths
+    from base.settings import paths
 
     print(ensure_instance(paths()))

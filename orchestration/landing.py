@@ -19,7 +19,7 @@ from ingest.loader import detect_kind, landing_files, map_headers
 from ingest.errors import FileRejected
 from ingest.intake import refusal
 from ingest.readers import detect_delimiter, file_format
-from ingest.settings import Paths
+from base.settings import Paths
 
 
 @dataclass(frozen=True)

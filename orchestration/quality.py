@@ -14,7 +14,7 @@ from expectations.config import load as load_dq_config
 from expectations.marts import mart_suites
 from ingest.contracts import KINDS
 from ingest.loader import connect
-from ingest.settings import Paths
+from base.settings import Paths
 
 from .instance import WAREHOUSE_POOL
 from .resources import WarehouseResource

@@ -12,7 +12,7 @@ from typing import Iterator
 from dagster import ConfigurableResource, InitResourceContext, RetryRequested
 from pydantic import PrivateAttr
 
-from ingest.settings import Paths
+from base.settings import Paths
 
 # A step that hits a transient error is retried this many times, waiting
 # RETRY_BASE_SECONDS * 2**attempt (+-25 % jitter) in between: 10 s, 20 s, 40 s.

@@ -2,8 +2,7 @@
 run shows in the UI too), with the outcome a command line needs.
 
     outcome = run_all(home)
-    print_run_outcome(outcome)     # the ingest table, dbt and GX results, the mart summary
-    sys.exit(outcome.exit_code)
+    outcome.exit_code, outcome.files, outcome.errors    # pbk/printing.py prints it for people
 
 A second run_all (or a run the daemon launches) while one is writing waits for it: the warehouse
 resource holds $PBK_HOME/warehouse.lock for the whole run.
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from ingest.contracts import KINDS
 from ingest.loader import EXIT_OK, EXIT_REJECTED, FileResult
-from ingest.settings import Paths, paths
+from base.settings import Paths, paths
 
 from .automation import NIGHTLY_JOB
 from .dbt_models import DBT_OP_NAME
@@ -182,39 +181,3 @@ def _root_cause(error) -> str:
     return useful[-1] if useful else messages[0]
 
 
-def print_run_outcome(outcome: RunOutcome, p: Paths | None = None) -> None:
-    """What `pbk demo` prints after its run: ingest table, dbt and GX results, the mart summary;
-    then the failing checks, blocking first."""
-    from ingest.cli import print_ingest_table
-    from ingest.summary import mart_summary, print_mart_summary
-
-    if p is None:
-        p = Paths(outcome.home) if outcome.home else paths()
-    print(f"Dagster run {outcome.run_id} ({'succeeded' if outcome.success else 'FAILED'})\n")
-    print("Ingest (landing -> raw.*, quarantine -> ops.quarantine):")
-    print_ingest_table(outcome.files)
-    built = [a for a, s in outcome.assets.items() if s == "materialized"]
-    not_built = [a for a, s in outcome.assets.items() if s != "materialized"]
-    dbt = outcome.checks_by_source.get("dbt", {"passed": 0, "failed": 0})
-    gx = outcome.checks_by_source.get("gx", {"passed": 0, "failed": 0})
-    print(f"\nAssets: {len(built)} materialized" + (f", {len(not_built)} not built" if not_built
-                                                    else ""))
-    print(f"dbt tests: {dbt['passed']} passed, {dbt['failed']} failed")
-    print(f"GX rules (batches and marts): {gx['passed']} passed, {gx['failed']} failed")
-    blocking = outcome.blocking_failures
-    others = [c for c in outcome.failed_checks if not c.blocking]
-    for c in blocking:
-        print(f"  BLOCKING {c.label}: {c.message}")
-    for c in others:
-        print(f"  {c.severity}: {c.label}: {c.message}")
-    for e in outcome.errors:
-        print(f"  step failed: {e}")
-    if not_built and blocking:
-        print(f"  not built because of the failures above: {', '.join(not_built[:8])}"
-              + (" ..." if len(not_built) > 8 else ""))
-    print()
-    if p.warehouse.exists():
-        try:
-            print_mart_summary(mart_summary(p.warehouse))
-        except Exception as exc:  # marts missing after a failed first build
-            print(f"(no mart summary: {exc})")

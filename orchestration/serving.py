@@ -20,8 +20,8 @@ def make_published():
                        "passed; also refreshes the dbt docs site and writes OpenLineage events.")
     def published(context: AssetExecutionContext, warehouse: WarehouseResource):
         from ingest.build import generate_docs
-        from ingest.lineage import checks_from_dq_results, emit_pipeline_events
-        from ingest.publish import publish
+        from serving.lineage import checks_from_dq_results, emit_pipeline_events
+        from serving.publish import publish
 
         home = warehouse.paths.home
         run_id = context.run.run_id

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_demo_generates_and_ingests_the_sample(tmp_path):
     env = {**os.environ, "PBK_HOME": str(tmp_path / "pbk")}
-    out = subprocess.run([sys.executable, "-m", "ingest.cli", "demo"], env=env, cwd=REPO,
+    out = subprocess.run([sys.executable, "-m", "pbk.cli", "demo"], env=env, cwd=REPO,
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stdout + out.stderr
     manifest = json.loads((tmp_path / "pbk" / "sample" / "manifest.json").read_text())
@@ -28,7 +28,7 @@ def test_demo_generates_and_ingests_the_sample(tmp_path):
 def test_telemetry_is_off_everywhere(tmp_path):
     import yaml
 
-    code = ("import os, ingest.settings as s; p = s.paths(); p.ensure(); "
+    code = ("import os, base.settings as s; p = s.paths(); p.ensure(); "
             "print(os.environ['DBT_SEND_ANONYMOUS_USAGE_STATS'], os.environ['GX_ANALYTICS_ENABLED'])")
     env = {k: v for k, v in os.environ.items()
            if k not in ("DBT_SEND_ANONYMOUS_USAGE_STATS", "GX_ANALYTICS_ENABLED")}

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.contracts import CONTRACTS
 from ingest.loader import ingest_files
-from ingest.settings import paths
+from base.settings import paths
 
 
 def csv_text(kind: str, rows: list[dict]) -> str:
@@ -323,7 +323,7 @@ def test_pbk_dq_lists_failures_in_plain_words(warehouse):
     import sys
 
     home, _, _ = warehouse
-    out = subprocess.run([sys.executable, "-m", "ingest.cli", "dq", "--json"],
+    out = subprocess.run([sys.executable, "-m", "pbk.cli", "dq", "--json"],
                          env={**os.environ, "PBK_HOME": str(home.home)}, capture_output=True,
                          text=True, check=True)
     failures = json.loads(out.stdout)["failures"]

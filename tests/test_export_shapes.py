@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from ingest.loader import ingest_files
-from ingest.settings import paths
+from base.settings import paths
 
 # An OM-SPAN SP2D listing: codes split over KDDEPT/KDUNIT/KDPROGRAM, the output written whole the
 # way SAKTI prints a rincian output (kegiatan.KRO.RO), comma-thousands amounts, 21-digit SP2D numbers.
@@ -347,7 +347,7 @@ MART_TABLES = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
 def build_years(root: Path, shapes: dict[int, str]):
     """The generated sample of each fiscal year written in its shape, dropped into landing and
     built by the nightly job."""
-    from ingest.generate import generate
+    from pbk.generate import generate
     from orchestration.run import run_all
 
     home = root / "home"

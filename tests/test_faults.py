@@ -22,12 +22,12 @@ import pytest
 
 from hostile_corpus import HEADER, csv_text, row
 from ingest.loader import ingest_landing
-from ingest.settings import paths
+from base.settings import paths
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster_dbt.*")
 
 REPO = Path(__file__).resolve().parents[1]
-PBK = [sys.executable, "-m", "ingest.cli"]
+PBK = [sys.executable, "-m", "pbk.cli"]
 FIGURES = ("SELECT count(*), sum(budget_amount), sum(realized_amount) FROM marts.mart_absorption")
 
 # Records every connection a Python process (pbk, and the dbt it starts) opens to anything but
@@ -60,7 +60,7 @@ def query(db: Path, sql: str):
 
 
 def drop_sample(home: Path, seed: int = 20251) -> None:
-    from ingest.generate import generate
+    from pbk.generate import generate
 
     sample = home / "sample"
     manifest = generate(sample, scale=0.001, seed=seed, dirty_fraction=0.0)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hostile_corpus import HEADER, csv_text, row
 from ingest.contracts import CONTRACTS
 from ingest.loader import Loader
-from ingest.settings import paths
+from base.settings import paths
 
 EXAMPLES = int(os.environ.get("PBK_FUZZ_EXAMPLES", "40"))
 BASE = csv_text([row(i, description=("Belanja Café" if i % 3 else "ATK")) for i in range(1, 31)])

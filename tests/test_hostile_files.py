@@ -17,7 +17,7 @@ import pytest
 from hostile_corpus import build_corpus
 
 REPO = Path(__file__).resolve().parents[1]
-PBK = [sys.executable, "-m", "ingest.cli"]
+PBK = [sys.executable, "-m", "pbk.cli"]
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +182,7 @@ def test_data_docs_pages_escape_every_sampled_value(corpus_run):
 def test_spreadsheet_exports_neutralise_formulas(tmp_path):
     from openpyxl import load_workbook
 
-    from ingest.spreadsheet import spreadsheet_safe, write_csv, write_xlsx
+    from serving.spreadsheet import spreadsheet_safe, write_csv, write_xlsx
 
     cells = ['=HYPERLINK("http://example.invalid","klik")', "+62 21 000", "@SUM(A1:A9)",
              "-1.234,50", "-5", "Dinas Pendidikan", Decimal("1234567.89")]

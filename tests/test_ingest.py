@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from ingest.loader import ingest_files, ingest_landing
-from ingest.settings import paths
+from base.settings import paths
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "docs" / "examples"
@@ -351,7 +351,7 @@ def test_killed_process_leaves_no_partial_batch(home, tmp_path):
             fh.write(realization_line(f"D{i}", str(i)) + "\n")
     flag = tmp_path / "in-transaction"
     env = {**os.environ, "PBK_HOME": str(home.home), "PBK_FAULT_PAUSE_BEFORE_COMMIT": str(flag)}
-    proc = subprocess.Popen([sys.executable, "-m", "ingest.cli", "ingest", str(f)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "pbk.cli", "ingest", str(f)], env=env,
                             cwd=REPO)
     for _ in range(600):   # wait until the rows are inserted and the commit is pending
         if flag.exists() or proc.poll() is not None:
@@ -425,7 +425,7 @@ def test_non_regular_file_refused(home, tmp_path):
 
 def run_cli(home, *args):
     env = {**os.environ, "PBK_HOME": str(home.home)}
-    return subprocess.run([sys.executable, "-m", "ingest.cli", *args], env=env, cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "pbk.cli", *args], env=env, cwd=REPO,
                           capture_output=True, text=True)
 
 
@@ -448,7 +448,7 @@ def test_cli_json_and_exit_codes(home, tmp_path):
 
 
 def test_help_lists_commands():
-    out = subprocess.run([sys.executable, "-m", "ingest.cli", "--help"], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "pbk.cli", "--help"], capture_output=True,
                          text=True, cwd=REPO)
     for command in ("demo", "run", "generate", "ingest", "status", "dq", "trace", "publish"):
         assert f"    {command} " in out.stdout

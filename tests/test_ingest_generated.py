@@ -10,9 +10,9 @@ from collections import Counter
 import duckdb
 import pytest
 
-from ingest.generate import generate
+from pbk.generate import generate
 from ingest.loader import ingest_landing
-from ingest.settings import paths
+from base.settings import paths
 
 # generator dirt -> (rule, severity)
 DIRT_RULE = {"bad_number": ("unparseable_number", "quarantine"),

@@ -109,7 +109,7 @@ def test_ingest_checks_and_publish_are_in_the_run(home, built, events):
 
 
 def test_failed_model_and_blocked_publish(home, tmp_path):
-    from ingest.publish import PublishResult
+    from serving.publish import PublishResult
 
     target = tmp_path / "target"
     target.mkdir()

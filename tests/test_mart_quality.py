@@ -9,9 +9,9 @@ import pytest
 
 from expectations.engine import DQContext
 from expectations.marts import validate_marts
-from ingest.generate import generate
+from pbk.generate import generate
 from ingest.pipeline import run_pipeline
-from ingest.settings import paths
+from base.settings import paths
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ MARTS = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
 
 
 def _drop_sample(home: Path, seed: int = SEED) -> dict:
-    from ingest.generate import generate
+    from pbk.generate import generate
 
     sample = home / "sample"
     manifest = generate(sample, scale=0.001, seed=seed, dirty_fraction=0.01)
@@ -331,7 +331,7 @@ def _bad_realization(home: Path, path: Path) -> str:
 def test_failing_blocking_check_stops_downstream(home, first_run, tmp_path):
     from dagster import AssetKey, DagsterInstance, build_sensor_context
 
-    from ingest.settings import Paths
+    from base.settings import Paths
     from orchestration.definitions import build_definitions
     from orchestration.run import outcome_of
 

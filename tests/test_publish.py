@@ -22,7 +22,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest.publish import (DB_NAME, BlockingFailure, current_manifest,  # noqa: E402
+from serving.publish import (DB_NAME, BlockingFailure, current_manifest,  # noqa: E402
                             current_version_dir, publish)
 from test_trace import copy_home, pristine_home  # noqa: E402
 
@@ -133,7 +133,7 @@ def test_duckdb_1x_opens_the_published_copy(built):
 
 def test_failed_blocking_check_leaves_the_previous_version_byte_identical(home):
     from ingest.pipeline import check_marts, new_run_id
-    from ingest.settings import paths
+    from base.settings import paths
 
     before = _tree_digest(home / "published")
     version = current_version_dir(home).name
@@ -254,9 +254,9 @@ READER = textwrap.dedent("""
 
 
 def test_bi_reader_during_run_and_publish(home, tmp_path):
-    from ingest.generate import generate
+    from pbk.generate import generate
     from ingest.pipeline import run_pipeline
-    from ingest.settings import paths
+    from base.settings import paths
 
     p = paths(home).ensure()
     pub = home / "published" / DB_NAME

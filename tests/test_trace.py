@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from ingest.trace import (MARTS, TraceError, add_trace_parser, parse_keys, run_trace,  # noqa: E402
+from serving.trace import (MARTS, TraceError, add_trace_parser, parse_keys, run_trace,  # noqa: E402
                           trace)
 
 _PRISTINE: dict = {}
@@ -30,10 +30,10 @@ def pristine_home(tmp_path_factory) -> dict:
     """{'home': Path, 'pipeline': PipelineResult, 'publish': PublishResult} of the demo sample
     built and published once per session. Copy it (copy_home) before changing anything."""
     if not _PRISTINE:
-        from ingest.generate import generate
+        from pbk.generate import generate
         from ingest.pipeline import run_pipeline
-        from ingest.publish import publish
-        from ingest.settings import paths
+        from serving.publish import publish
+        from base.settings import paths
 
         home = tmp_path_factory.mktemp("pristine") / "pbk"
         p = paths(home).ensure()
@@ -65,7 +65,7 @@ def home(built):
 
 @pytest.fixture(scope="module")
 def con(home):
-    from ingest.publish import current_version_dir
+    from serving.publish import current_version_dir
 
     c = duckdb.connect(str(current_version_dir(home) / "pbk.duckdb"), read_only=True)
     yield c

@@ -1,15 +1,16 @@
 """`pbk demo`: a small realistic sample through the pipeline, with a summary a finance user reads."""
 from __future__ import annotations
 
-from .settings import Paths
+from base.settings import Paths
 
 DEMO_SCALE = 0.001
 DEMO_SEED = 42
 DEMO_DIRTY_FRACTION = 0.01
 
 
-def demo(p: Paths) -> int:
-    from .cli import _print_generated
+def demo(p: Paths) -> tuple[int, list[str] | None]:
+    """Run the demo; (exit code, the `pbk trace` arguments of the example the CLI then runs)."""
+    from .printing import print_generated, print_run_outcome
     from .generate import generate
 
     p.ensure()
@@ -20,13 +21,13 @@ def demo(p: Paths) -> int:
                         dirty_fraction=DEMO_DIRTY_FRACTION)
     for info in manifest["files"].values():
         (sample / info["file"]).replace(p.landing / info["file"])
-    _print_generated(p.landing, manifest, notes_dir=sample)
+    print_generated(p.landing, manifest, notes_dir=sample)
     print()
     # the same Dagster job `pbk run` and the nightly schedule run, executed in-process
-    from orchestration.run import print_run_outcome, run_all
+    from orchestration.run import run_all
 
-    from .publish import current_version_dir
-    from .summary import mart_summary
+    from serving.publish import current_version_dir
+    from serving.summary import mart_summary
 
     outcome = run_all(p.home)
     print_run_outcome(outcome, p)
@@ -43,14 +44,10 @@ def demo(p: Paths) -> int:
     print(f"Lineage events:          {p.home / 'lineage' / outcome.run_id}")
     print(f"Archived source files:   {p.archive}")
     summary = mart_summary(p.warehouse) if p.warehouse.exists() else {"lowest_absorption": []}
+    trace_argv = None
     if published and summary["lowest_absorption"]:
-        from .cli import main as pbk
-
         low = summary["lowest_absorption"][0]
-        argv = ["trace", "mart_absorption", "--key", f"fiscal_year={low['fiscal_year']}",
-                "--key", f"work_unit_code={low['work_unit_code']}", "--key", f"month={low['month']}",
-                "--limit", "3"]
-        print("\nTrace example (an auditor's view of the lowest absorption above):")
-        print("$ pbk " + " ".join(argv))
-        pbk(argv)
-    return outcome.exit_code
+        trace_argv = ["trace", "mart_absorption", "--key", f"fiscal_year={low['fiscal_year']}",
+                      "--key", f"work_unit_code={low['work_unit_code']}", "--key",
+                      f"month={low['month']}", "--limit", "3"]
+    return outcome.exit_code, trace_argv

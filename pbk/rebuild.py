@@ -10,8 +10,8 @@ import json
 import os
 from pathlib import Path
 
-from .loader import MANIFEST, Loader, sha256_of
-from .settings import Paths
+from ingest.loader import MANIFEST, Loader, sha256_of
+from base.settings import Paths
 
 
 class RebuildError(RuntimeError):

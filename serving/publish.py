@@ -40,8 +40,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import settings as _settings  # noqa: F401  (telemetry-off environment first)
-from .intake import fsync_path
+from base import settings as _settings  # noqa: F401  (telemetry-off environment first)
+from ingest.intake import fsync_path
 
 SCHEMAS = ("core", "marts")
 STORAGE_VERSION = "v1.0.0"

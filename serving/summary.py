@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from .warehouse_file import open_duckdb
-from .settings import Paths
+from base.warehouse_file import open_duckdb
+from base.settings import Paths
 
 MARTS = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
          "mart_indicator_achievement", "mart_sakip_component", "mart_sakip_score",
@@ -44,19 +44,3 @@ def mart_summary(database) -> dict:
     }
 
 
-def print_mart_summary(doc: dict) -> None:
-    print("Marts (marts.*):")
-    for mart, n in doc["row_counts"].items():
-        print(f"  {mart:<28} {n:>10,} rows")
-    if doc["lowest_absorption"]:
-        first = doc["lowest_absorption"][0]
-        print(f"\nLowest budget absorption, fiscal year {first['fiscal_year']} as of month "
-              f"{first['month']} (realized / current pagu):")
-        for r in doc["lowest_absorption"]:
-            print(f"  {r['work_unit_code']:<16} {str(r['work_unit_name'] or '')[:40]:<40} "
-                  f"{r['absorption_pct']:>7.2f} %  (Rp {r['realized_cumulative']:,.0f} of "
-                  f"Rp {r['budget_amount']:,.0f})")
-    if doc["sakip_grades"]:
-        print("\nSAKIP grades (institutions per grade):")
-        for r in doc["sakip_grades"]:
-            print(f"  {r['fiscal_year']} {r['regulation']:<22} {r['grade']:<13} {r['institutions']:>5}")

@@ -6,10 +6,11 @@ import json
 import sys
 from pathlib import Path
 
-from .warehouse_file import open_duckdb
-from . import settings
-from .contracts import CONTRACTS
-from .intake import printable
+from base.warehouse_file import open_duckdb
+from base import settings
+from ingest.contracts import CONTRACTS
+from .printing import (print_dq_failures, print_generated, print_ingest_table,
+                       print_run_outcome, print_status)
 
 
 
@@ -27,22 +28,13 @@ def cmd_generate(args) -> int:
     if args.json:
         _print_json(manifest)
     else:
-        _print_generated(Path(args.out), manifest)
+        print_generated(Path(args.out), manifest)
     return 0
 
 
-def _print_generated(out: Path, manifest: dict, notes_dir: Path | None = None) -> None:
-    print(f"Generated extracts in {out} (scale {manifest['scale']}, seed {manifest['seed']}, "
-          f"dirty fraction {manifest['dirty_fraction']}):")
-    for kind, info in manifest["files"].items():
-        dirt = sum(info.get("dirt", {}).values())
-        print(f"  {info['file']:<24} {info['rows']:>10,} rows" + (f"  ({dirt:,} dirty)" if dirt else ""))
-    print(f"  manifest.json, dirt.csv    what was made dirty, row by row (in {notes_dir or out})")
-
-
 def cmd_ingest(args) -> int:
-    from .loader import EXIT_INTERNAL_ERROR, exit_code, ingest_files, ingest_landing
-    from .warehouse_file import WarehouseBusy, WarehouseDamaged
+    from ingest.loader import EXIT_INTERNAL_ERROR, exit_code, ingest_files, ingest_landing
+    from base.warehouse_file import WarehouseBusy, WarehouseDamaged
 
     home = settings.paths()
     try:
@@ -71,35 +63,13 @@ def cmd_ingest(args) -> int:
     return exit_code(results)
 
 
-def print_ingest_table(results) -> None:
-    if not results:
-        print("nothing to ingest")
-        return
-    print(f"{'file':<28} {'kind':<17} {'status':<10} {'read':>10} {'loaded':>10} {'quarant.':>9}")
-    for r in results:
-        print(f"{printable(r.file)[:28]:<28} {str(r.kind or '-'):<17} {r.status:<10} {r.rows_read:>10,} "
-              f"{r.rows_loaded:>10,} {r.rows_quarantined:>9,}")
-        if r.reason:
-            print(f"    {printable(r.reason)}")
-        if r.amount_read is not None:
-            unparsed = (f"; {r.rows_amount_unparsed:,} row(s) without a readable amount"
-                        if r.rows_amount_unparsed else "")
-            print(f"    Rp {r.amount_read:,.2f} read = {r.amount_loaded or 0:,.2f} loaded + "
-                  f"{r.amount_quarantined or 0:,.2f} quarantined{unparsed}")
-        for rule, count in sorted(r.quarantined_by_rule.items()):
-            print(f"    quarantined {count:,} row(s): {rule}")
-        for warning in r.warnings:
-            print(f"    warning {warning}")
-
-
 def cmd_status(args) -> int:
-    from .status import status
+    from serving.status import status
 
     doc = status(settings.paths())
     if args.json:
         _print_json(doc)
     else:
-        from .status import print_status
         print_status(doc)
     return 0
 
@@ -107,7 +77,7 @@ def cmd_status(args) -> int:
 def cmd_dq(args) -> int:
     import duckdb
 
-    from .status import latest_dq_failures, print_dq_failures
+    from serving.status import latest_dq_failures
 
     p = settings.paths()
     failures = []
@@ -126,7 +96,7 @@ def cmd_dq(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from orchestration.run import print_run_outcome, run_all
+    from orchestration.run import run_all
 
     p = settings.paths()
     outcome = run_all(p.home, full_refresh=args.full_refresh)
@@ -165,7 +135,12 @@ def cmd_rebuild(args) -> int:
 def cmd_demo(args) -> int:
     from .demo import demo
 
-    return demo(settings.paths())
+    code, trace_argv = demo(settings.paths())
+    if trace_argv:
+        print("\nTrace example (an auditor's view of the lowest absorption above):")
+        print("$ pbk " + " ".join(trace_argv))
+        main(trace_argv)
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,8 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_status)
 
-    from .publish import add_publish_parser
-    from .trace import add_trace_parser
+    from serving.publish import add_publish_parser
+    from serving.trace import add_trace_parser
 
     add_trace_parser(sub)
     add_publish_parser(sub)
@@ -235,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from .warehouse_file import WarehouseBusy, WarehouseDamaged
+    from base.warehouse_file import WarehouseBusy, WarehouseDamaged
 
     try:
         return args.func(args)

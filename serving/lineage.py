@@ -36,7 +36,7 @@ import uuid
 from pathlib import Path
 from typing import Iterable
 
-from . import settings as _settings  # noqa: F401  (telemetry-off environment first)
+from base import settings as _settings  # noqa: F401  (telemetry-off environment first)
 
 NAMESPACE = "pbk-warehouse"
 NIGHTLY_JOB = "pbk.nightly"

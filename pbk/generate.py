@@ -4,7 +4,7 @@
 fills, in contract order, canonical codes; see ingest/codes.py), plus `manifest.json` and
 `dirt.csv`. SF 1 is one national year: ~20,000 work units (half central satker, half regional
 SKPD), ~5M budget lines, ~20M realization lines, ~1M indicator rows. With a `shape` other than
-canonical the same data is written in the layouts of real exports (ingest/export_shapes.py), by a
+canonical the same data is written in the layouts of real exports (pbk/export_shapes.py), by a
 streaming pass over the canonical files.
 
 How it stays fast and small:
@@ -39,7 +39,7 @@ import numpy as np
 
 from ingest.codes import CENTRAL_WORK_UNIT, REGIONAL_WORK_UNIT
 from ingest.contracts import CONTRACTS, INDONESIAN_MONTHS
-from ingest.export_shapes import CANONICAL, CANONICAL_HEADERS, SHAPES, SPLIT_KINDS, write_layout_files
+from pbk.export_shapes import CANONICAL, CANONICAL_HEADERS, SHAPES, SPLIT_KINDS, write_layout_files
 
 # 2: canonical codes (output with its kegiatan, Kemendagri pemda codes, pemda-qualified SIPD SKPD
 # codes) and export shapes; the random draws and every other value are those of version 1.
@@ -52,7 +52,7 @@ DIRT_FILE = "dirt.csv"
 MANIFEST_FILE = "manifest.json"
 DIRT_COLUMNS = ("kind", "file", "source_row", "dirt", "field", "value")
 
-# The canonical layout (ingest/export_shapes.py): the row builders below emit values in this order.
+# The canonical layout (pbk/export_shapes.py): the row builders below emit values in this order.
 # Contracts may gain optional columns the generator does not fill; anything else that changes
 # under us fails loudly.
 CANONICAL_COLUMNS = {kind: list(columns) for kind, columns in CANONICAL_HEADERS.items()}
@@ -64,7 +64,7 @@ def _check_canonical_columns() -> None:
         in_contract_order = [c for c in contract if c in columns]
         missing = set(CONTRACTS[kind].mandatory) - set(columns) - set(CONTRACTS[kind].derivable)
         if in_contract_order != columns or missing:
-            raise RuntimeError(f"contract for {kind!r} changed; update ingest/generate.py row builders")
+            raise RuntimeError(f"contract for {kind!r} changed; update pbk/generate.py row builders")
 
 
 _check_canonical_columns()
@@ -1506,7 +1506,7 @@ def generate(out_dir: Path, scale: float, seed: int = 42, dirty_fraction: float 
     """Write the synthetic extracts for one fiscal year into out_dir; return the manifest.
 
     shape: 'canonical' (one file per kind in the canonical layout) or a real export shape of
-    ingest/export_shapes.py (budget, budget_plan, realization and output_volume each as a _pusat
+    pbk/export_shapes.py (budget, budget_plan, realization and output_volume each as a _pusat
     and a _daerah file in that shape's layouts; the other kinds canonical)."""
     if not scale > 0 or not math.isfinite(scale):
         raise ValueError(f"scale must be a positive number, got {scale!r}")

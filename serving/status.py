@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import duckdb
 
-from .intake import printable
-from .warehouse_file import WarehouseBusy, open_duckdb
-from .settings import Paths
+from base.warehouse_file import WarehouseBusy, open_duckdb
+from base.settings import Paths
 
 
 def status(p: Paths, limit: int = 20) -> dict:
@@ -66,44 +65,3 @@ def latest_dq_failures(con, limit: int = 50) -> list[dict]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def print_dq_failures(failures: list[dict]) -> None:
-    if not failures:
-        print("No failing data-quality rules in the latest validations.")
-        return
-    print("Failing data-quality rules (latest validation of each file / mart run):")
-    for f in failures:
-        what = {"reject": "REJECTED the batch", "quarantine": "rows quarantined",
-                "warn": "warning"}.get(f["severity"], f["severity"])
-        print(f"  {printable(f['subject'] or '')}: {f['rule']} on {f['column']} - "
-              f"{f['unexpected_count']:,} ({what}): {printable(f['message'] or '')}")
-        if f["sample"] and f["sample"] != "[]":
-            print(f"      examples: {printable(str(f['sample']))}")
-
-
-def print_status(doc: dict) -> None:
-    print(f"PBK_HOME: {doc['pbk_home']}")
-    if not doc["warehouse"]:
-        print("no warehouse yet: run `pbk ingest` or `pbk run`")
-        return
-    if doc.get("note"):
-        print(f"note: {doc['note']}")
-    print("\nLast loads:")
-    for r in doc["loads"]:
-        print(f"  {str(r['finished_at'])[:19]}  {printable(r['source_file'])[:30]:<30} {str(r['kind']):<17} "
-              f"{r['status']:<9} {r['rows_loaded'] or 0:>10,} loaded {r['rows_quarantined'] or 0:>8,} "
-              "quarantined")
-    if doc["rejected"]:
-        print("\nRejected files:")
-        for r in doc["rejected"]:
-            print(f"  {printable(r['source_file'])}: {printable(r['message'] or '')}")
-    if doc["quarantine_by_rule"]:
-        print("\nQuarantined rows by rule (ops.quarantine):")
-        width = max(len(r["rule"]) for r in doc["quarantine_by_rule"])
-        for r in doc["quarantine_by_rule"]:
-            print(f"  {r['kind']:<17} {r['rule']:<{width}} {r['rows']:>8,}")
-    print("\nFreshness (last successful load per kind):")
-    for r in doc["freshness"]:
-        print(f"  {r['kind']:<17} {str(r['last_loaded_at'])[:19]} UTC")
-    print()
-    print_dq_failures(doc["dq_failures"])
-    print(f"\nData Docs (open in a browser, works offline): {doc['data_docs']}")

@@ -38,7 +38,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from .warehouse_file import open_duckdb
+from base.warehouse_file import open_duckdb
 
 EXIT_OK, EXIT_NOT_RECONCILED, EXIT_BAD_REQUEST = 0, 1, 2
 MAX_LINES = 200_000       # a trace is for a figure, not a whole national year: narrow the keys
@@ -661,7 +661,7 @@ def source_rows(path: Path, rows: set[int]) -> dict[int, tuple[str, str]]:
             con.close()
     if magic[:2] == b"PK":
         return {}
-    from .readers import detect_delimiter
+    from ingest.readers import detect_delimiter
 
     with open(path, "rb") as fh:
         bom = fh.read(2)
@@ -792,7 +792,7 @@ def _to_json(obj):
 
 
 def cmd_trace(args) -> int:
-    from . import settings
+    from base import settings
 
     home = settings.paths().home
     try:

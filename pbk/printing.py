@@ -1,0 +1,141 @@
+"""Everything the command line prints for people (JSON is printed by pbk/cli.py as it is). Names
+from files are printed with control characters escaped (ingest.intake.printable): a file name
+cannot forge terminal lines."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from base.settings import Paths, paths
+from ingest.intake import printable
+
+if TYPE_CHECKING:
+    from orchestration.run import RunOutcome
+
+
+def print_generated(out: Path, manifest: dict, notes_dir: Path | None = None) -> None:
+    print(f"Generated extracts in {out} (scale {manifest['scale']}, seed {manifest['seed']}, "
+          f"dirty fraction {manifest['dirty_fraction']}):")
+    for kind, info in manifest["files"].items():
+        dirt = sum(info.get("dirt", {}).values())
+        print(f"  {info['file']:<24} {info['rows']:>10,} rows" + (f"  ({dirt:,} dirty)" if dirt else ""))
+    print(f"  manifest.json, dirt.csv    what was made dirty, row by row (in {notes_dir or out})")
+
+
+def print_ingest_table(results) -> None:
+    if not results:
+        print("nothing to ingest")
+        return
+    print(f"{'file':<28} {'kind':<17} {'status':<10} {'read':>10} {'loaded':>10} {'quarant.':>9}")
+    for r in results:
+        print(f"{printable(r.file)[:28]:<28} {str(r.kind or '-'):<17} {r.status:<10} {r.rows_read:>10,} "
+              f"{r.rows_loaded:>10,} {r.rows_quarantined:>9,}")
+        if r.reason:
+            print(f"    {printable(r.reason)}")
+        if r.amount_read is not None:
+            unparsed = (f"; {r.rows_amount_unparsed:,} row(s) without a readable amount"
+                        if r.rows_amount_unparsed else "")
+            print(f"    Rp {r.amount_read:,.2f} read = {r.amount_loaded or 0:,.2f} loaded + "
+                  f"{r.amount_quarantined or 0:,.2f} quarantined{unparsed}")
+        for rule, count in sorted(r.quarantined_by_rule.items()):
+            print(f"    quarantined {count:,} row(s): {rule}")
+        for warning in r.warnings:
+            print(f"    warning {warning}")
+
+
+def print_run_outcome(outcome: RunOutcome, p: Paths | None = None) -> None:
+    """What `pbk demo` prints after its run: ingest table, dbt and GX results, the mart summary;
+    then the failing checks, blocking first."""
+    from serving.summary import mart_summary
+
+    if p is None:
+        p = Paths(outcome.home) if outcome.home else paths()
+    print(f"Dagster run {outcome.run_id} ({'succeeded' if outcome.success else 'FAILED'})\n")
+    print("Ingest (landing -> raw.*, quarantine -> ops.quarantine):")
+    print_ingest_table(outcome.files)
+    built = [a for a, s in outcome.assets.items() if s == "materialized"]
+    not_built = [a for a, s in outcome.assets.items() if s != "materialized"]
+    dbt = outcome.checks_by_source.get("dbt", {"passed": 0, "failed": 0})
+    gx = outcome.checks_by_source.get("gx", {"passed": 0, "failed": 0})
+    print(f"\nAssets: {len(built)} materialized" + (f", {len(not_built)} not built" if not_built
+                                                    else ""))
+    print(f"dbt tests: {dbt['passed']} passed, {dbt['failed']} failed")
+    print(f"GX rules (batches and marts): {gx['passed']} passed, {gx['failed']} failed")
+    blocking = outcome.blocking_failures
+    others = [c for c in outcome.failed_checks if not c.blocking]
+    for c in blocking:
+        print(f"  BLOCKING {c.label}: {c.message}")
+    for c in others:
+        print(f"  {c.severity}: {c.label}: {c.message}")
+    for e in outcome.errors:
+        print(f"  step failed: {e}")
+    if not_built and blocking:
+        print(f"  not built because of the failures above: {', '.join(not_built[:8])}"
+              + (" ..." if len(not_built) > 8 else ""))
+    print()
+    if p.warehouse.exists():
+        try:
+            print_mart_summary(mart_summary(p.warehouse))
+        except Exception as exc:  # marts missing after a failed first build
+            print(f"(no mart summary: {exc})")
+
+
+def print_dq_failures(failures: list[dict]) -> None:
+    if not failures:
+        print("No failing data-quality rules in the latest validations.")
+        return
+    print("Failing data-quality rules (latest validation of each file / mart run):")
+    for f in failures:
+        what = {"reject": "REJECTED the batch", "quarantine": "rows quarantined",
+                "warn": "warning"}.get(f["severity"], f["severity"])
+        print(f"  {printable(f['subject'] or '')}: {f['rule']} on {f['column']} - "
+              f"{f['unexpected_count']:,} ({what}): {printable(f['message'] or '')}")
+        if f["sample"] and f["sample"] != "[]":
+            print(f"      examples: {printable(str(f['sample']))}")
+
+
+def print_status(doc: dict) -> None:
+    print(f"PBK_HOME: {doc['pbk_home']}")
+    if not doc["warehouse"]:
+        print("no warehouse yet: run `pbk ingest` or `pbk run`")
+        return
+    if doc.get("note"):
+        print(f"note: {doc['note']}")
+    print("\nLast loads:")
+    for r in doc["loads"]:
+        print(f"  {str(r['finished_at'])[:19]}  {printable(r['source_file'])[:30]:<30} {str(r['kind']):<17} "
+              f"{r['status']:<9} {r['rows_loaded'] or 0:>10,} loaded {r['rows_quarantined'] or 0:>8,} "
+              "quarantined")
+    if doc["rejected"]:
+        print("\nRejected files:")
+        for r in doc["rejected"]:
+            print(f"  {printable(r['source_file'])}: {printable(r['message'] or '')}")
+    if doc["quarantine_by_rule"]:
+        print("\nQuarantined rows by rule (ops.quarantine):")
+        width = max(len(r["rule"]) for r in doc["quarantine_by_rule"])
+        for r in doc["quarantine_by_rule"]:
+            print(f"  {r['kind']:<17} {r['rule']:<{width}} {r['rows']:>8,}")
+    print("\nFreshness (last successful load per kind):")
+    for r in doc["freshness"]:
+        print(f"  {r['kind']:<17} {str(r['last_loaded_at'])[:19]} UTC")
+    print()
+    print_dq_failures(doc["dq_failures"])
+    print(f"\nData Docs (open in a browser, works offline): {doc['data_docs']}")
+
+
+def print_mart_summary(doc: dict) -> None:
+    print("Marts (marts.*):")
+    for mart, n in doc["row_counts"].items():
+        print(f"  {mart:<28} {n:>10,} rows")
+    if doc["lowest_absorption"]:
+        first = doc["lowest_absorption"][0]
+        print(f"\nLowest budget absorption, fiscal year {first['fiscal_year']} as of month "
+              f"{first['month']} (realized / current pagu):")
+        for r in doc["lowest_absorption"]:
+            print(f"  {r['work_unit_code']:<16} {str(r['work_unit_name'] or '')[:40]:<40} "
+                  f"{r['absorption_pct']:>7.2f} %  (Rp {r['realized_cumulative']:,.0f} of "
+                  f"Rp {r['budget_amount']:,.0f})")
+    if doc["sakip_grades"]:
+        print("\nSAKIP grades (institutions per grade):")
+        for r in doc["sakip_grades"]:
+            print(f"  {r['fiscal_year']} {r['regulation']:<22} {r['grade']:<13} {r['institutions']:>5}")
