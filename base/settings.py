@@ -7,21 +7,13 @@ from pathlib import Path
 
 # Telemetry off for every library we drive: these machines are offline and the data is public
 # finance. Set before dbt or GX are imported anywhere in the process. Dagster reads its switch from
-# $DAGSTER_HOME/dagster.yaml, which Paths.ensure() writes.
+# $DAGSTER_HOME/dagster.yaml, which orchestration/instance.py writes.
 for _var, _value in (
     ("DBT_SEND_ANONYMOUS_USAGE_STATS", "false"),
     ("GX_ANALYTICS_ENABLED", "false"),
     ("DO_NOT_TRACK", "1"),
 ):
     os.environ.setdefault(_var, _value)
-
-
-DAGSTER_YAML = """\
-# Written by pbk-warehouse. Local storage under this folder; telemetry off (offline machines,
-# public-finance data).
-telemetry:
-  enabled: false
-"""
 
 
 @dataclass(frozen=True)
@@ -50,14 +42,12 @@ class Paths:
 
     @property
     def dagster_home(self) -> Path:
+        """DAGSTER_HOME of this warehouse (orchestration/instance.py prepares it)."""
         return self.home / "dagster"
 
     def ensure(self) -> "Paths":
-        for p in (self.home, self.landing, self.archive, self.dagster_home):
+        for p in (self.home, self.landing, self.archive):
             p.mkdir(parents=True, exist_ok=True)
-        dagster_yaml = self.dagster_home / "dagster.yaml"
-        if not dagster_yaml.exists():
-            dagster_yaml.write_text(DAGSTER_YAML)
         return self
 
 

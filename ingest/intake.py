@@ -69,15 +69,6 @@ def refusal(path: Path, root: Path | None) -> str | None:
     return None
 
 
-def fsync_path(path: Path) -> None:
-    """fsync a file or a directory (a directory: so a rename into it survives a crash)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def unsettled(path: Path, now: float | None = None, seconds: float | None = None) -> bool:
     """True while the file was modified within the settle interval (still being written)."""
     seconds = settle_seconds() if seconds is None else seconds

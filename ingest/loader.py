@@ -33,12 +33,14 @@ from . import codes
 from .contracts import (CODE_PARTS, CONTRACTS, SQL_TYPES, Contract, normalise_header,
                         raw_table_ddl)
 from .errors import FileInFlight, FileRejected
-from .intake import (IN_PROGRESS_SUFFIXES, Taken, fsync_path, printable, refusal,
-                     settle_seconds, take, unsettled)
-from .readers import (QUARANTINE_TEXT_LIMIT, Stage, file_format, sql_literal, stage_csv,
-                      stage_parquet, stage_xlsx)
+from .intake import (IN_PROGRESS_SUFFIXES, Taken, printable, refusal, settle_seconds, take,
+                     unsettled)
+from .readers import (QUARANTINE_TEXT_LIMIT, Stage, file_format, stage_csv, stage_parquet,
+                      stage_xlsx)
 from base.settings import Paths, paths as default_paths
 from expectations.schema import DQ_RESULTS_DDL
+from base.files import fsync_path
+from base.sql import sql_literal
 
 
 OPS_DDL = [
@@ -137,14 +139,6 @@ def connect(p: Paths, read_only: bool = False) -> duckdb.DuckDBPyConnection:
                     con.execute(f'ALTER TABLE raw.{kind} ALTER COLUMN "{column.name}" '
                                 f"TYPE {sql_type}")
     return con
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)  # releases the GIL: runs beside DuckDB's staging
-    return digest.hexdigest()
 
 
 def _fault_pause_before_commit() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .contracts import INDONESIAN_MONTHS, Column
+from base.sql import sql_literal as sql_str
 
 # Rules of the parse stage: name -> plain-language message (quoted in ops.quarantine.reason)
 RULES = {
@@ -50,10 +51,6 @@ ENUM_SYNONYMS = {
 # Number styles: Indonesian (1.234.567,89) and plain/English (1234567.89, 1,234,567.89)
 ID_STYLE = r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$"
 EN_STYLE = r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?([eE][+-]?\d+)?$"
-
-
-def sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def trimmed(cell: str) -> str:

@@ -17,6 +17,7 @@ import duckdb
 from .contracts import CONTRACTS, normalise_header
 from .errors import FileRejected
 from .intake import LineCount, LineCounter, Taken
+from base.sql import quote_ident, sql_literal
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -296,10 +297,6 @@ def _check_headers(headers: list[str]) -> None:
         seen[key] = h
 
 
-def sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _known_header_keys() -> set[str]:
     keys = set()
     for contract in CONTRACTS.values():
@@ -442,7 +439,7 @@ def stage_parquet(con, path: Path, table: str) -> Stage:
     if not headers:
         raise FileRejected("the Parquet file has no columns")
     _check_headers(headers)
-    select = ", ".join(f"CAST({_quote_ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(headers))
+    select = ", ".join(f"CAST({quote_ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(headers))
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select}, "
@@ -455,7 +452,3 @@ def stage_parquet(con, path: Path, table: str) -> Stage:
               if t.startswith(("STRUCT", "MAP", "UNION")) or t.endswith("]")]
     notes = [f"nested column(s) kept as text: {', '.join(nested)}"] if nested else []
     return Stage(table, headers, "parquet", notes=notes)
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

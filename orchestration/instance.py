@@ -66,8 +66,8 @@ def dagster_yaml_text(dagster_home: Path) -> str:
 
 
 def write_dagster_yaml(dagster_home: Path) -> Path:
-    """Write $DAGSTER_HOME/dagster.yaml when it is missing, is the telemetry-only file
-    base.settings writes, or is an older version of ours. A dagster.yaml without our marker and
+    """Write $DAGSTER_HOME/dagster.yaml when it is missing, is the telemetry-only file older
+    versions wrote, or is an older version of ours. A dagster.yaml without our marker and
     with more than the telemetry switch is the operator's own: left alone. Returns its path."""
     home = Path(dagster_home)
     home.mkdir(parents=True, exist_ok=True)
@@ -91,7 +91,7 @@ def ensure_instance(p: Paths) -> Path:
 def _managed(text: str) -> bool:
     if text.startswith(MARKER):
         return True
-    # the minimal file base.settings.Paths.ensure() writes: only comments and telemetry
+    # the minimal file older versions wrote: only comments and telemetry
     import yaml
 
     try:

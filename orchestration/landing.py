@@ -1,25 +1,23 @@
 """What waits in $PBK_HOME/landing, and of which extract kind each file is.
 
-The kind comes from the file's header row only (the loader's own header mapping,
-ingest.loader.detect_kind), read cheaply: the first line of a CSV, the first rows of an XLSX sheet,
-the schema of a Parquet file. The sensor uses it to start one run per new file for that file's
+The kind comes from the file's header row only (ingest/sniff.py: the loader's own header mapping,
+read cheaply: the first line of a CSV, the first rows of an XLSX sheet, the schema of a Parquet
+file). The sensor uses it to start one run per new file for that file's
 kind; the ingest asset of a kind picks its files with it. A file whose headers match no kind is
 assigned to the closest kind (or none) and is rejected by the loader with the reason, as
 `pbk ingest` would.
 """
 from __future__ import annotations
 
-import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.contracts import CONTRACTS, KINDS, normalise_header
-from ingest.loader import detect_kind, landing_files, map_headers
-from ingest.errors import FileRejected
-from ingest.intake import refusal
-from ingest.readers import detect_delimiter, file_format
 from base.settings import Paths
+from ingest.contracts import KINDS
+from ingest.intake import refusal
+from ingest.loader import landing_files
+from ingest.sniff import sniff_kind
 
 
 @dataclass(frozen=True)
@@ -38,73 +36,6 @@ class LandingFile:
     def signature(self) -> str:
         """Changes when the file is replaced or rewritten: the sensor's cursor entry."""
         return f"{self.size}:{self.mtime_ns}"
-
-
-def read_headers(path: Path) -> list[str]:
-    fmt = file_format(path)
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        return list(pq.read_schema(path).names)
-    if fmt == "xlsx":
-        return _xlsx_headers(path)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            with open(path, "r", encoding=encoding, newline="") as fh:
-                first = fh.readline(1 << 20).rstrip("\r\n")
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise FileRejected("cannot decode the header line")
-    if not first.strip():
-        raise FileRejected("empty first line")
-    delimiter = detect_delimiter(first)
-    return [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
-
-
-def _xlsx_headers(path: Path) -> list[str]:
-    """The row (of the first 30) with the most known column names, as ingest.readers finds it."""
-    from python_calamine import CalamineWorkbook
-
-    known = {normalise_header(n) for c in CONTRACTS.values() for col in c.columns
-             for n in (col.name, *col.aliases)}
-    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    best, best_score = [], 0
-    for i, row in enumerate(sheet.iter_rows()):
-        if i >= 30:
-            break
-        cells = [str(v).strip() if v is not None else "" for v in row]
-        score = sum(normalise_header(c) in known for c in cells if c)
-        if score > best_score:
-            best, best_score = cells, score
-    return best
-
-
-def sniff_kind(path: Path) -> tuple[str | None, bool]:
-    """(kind, exact): the kind whose contract the headers satisfy, or the closest kind (exact False),
-    or (None, False) when no header can be read."""
-    try:
-        headers = read_headers(path)
-    except Exception:  # unreadable: the loader rejects it with the precise reason
-        return None, False
-    if not headers:
-        return None, False
-    try:
-        return detect_kind(headers, None).kind, True
-    except FileRejected:
-        pass
-    scored = []
-    for contract in CONTRACTS.values():
-        try:
-            mapping, missing = map_headers(headers, contract)
-        except FileRejected:  # two headers map to one column of this kind
-            continue
-        scored.append((len(mapping.columns) - len(missing), contract.kind))
-    if not scored:
-        return None, False
-    score, kind = max(scored)
-    return (kind if score > 0 else None), False
 
 
 def scan_landing(p: Paths, names: list[str] | None = None, wait: bool = True) -> list[LandingFile]:

@@ -10,7 +10,8 @@ import json
 import os
 from pathlib import Path
 
-from ingest.loader import MANIFEST, Loader, sha256_of
+from base.files import sha256_file
+from ingest.loader import MANIFEST, Loader
 from base.settings import Paths
 
 
@@ -34,7 +35,7 @@ def rebuild(p: Paths, run_pipeline: bool = True) -> dict:
         path = Path(doc["archived_file"])
         if not path.exists():
             raise RebuildError(f"archived file missing: {path} (load {doc['load_id']})")
-        if sha256_of(path) != doc["sha256"]:
+        if sha256_file(path) != doc["sha256"]:
             raise RebuildError(f"archived file altered: {path} does not match the sha256 of load "
                                f"{doc['load_id']}; restore it from a backup of the archive")
     kept_aside = None

@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -41,7 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from base import settings as _settings  # noqa: F401  (telemetry-off environment first)
-from ingest.intake import fsync_path
+from base.files import fsync_path, sha256_file
+from base.sql import quote_ident
 
 SCHEMAS = ("core", "marts")
 STORAGE_VERSION = "v1.0.0"
@@ -125,10 +125,6 @@ def _sql_literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def _quote_ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
 def blocking_failures_of(con, run_id: str | None = None, catalog: str = "wh"
                          ) -> tuple[str | None, list[BlockingFailure], dt.datetime | None]:
     """(run id, failing error rules, checked_at) of the given or the latest mart check run."""
@@ -140,19 +136,19 @@ def blocking_failures_of(con, run_id: str | None = None, catalog: str = "wh"
     if run_id is None:
         row = con.execute(
             "SELECT run_id, max(checked_at) AS last_checked "
-            f"FROM {_quote_ident(catalog)}.ops.dq_results "
+            f"FROM {quote_ident(catalog)}.ops.dq_results "
             "WHERE run_id IS NOT NULL AND suite LIKE 'mart%' GROUP BY run_id "
             "ORDER BY last_checked DESC, run_id DESC LIMIT 1").fetchone()
         if row is None:
             return None, [], None
         run_id = row[0]
     checked_at = con.execute(
-        f"SELECT max(checked_at) FROM {_quote_ident(catalog)}.ops.dq_results WHERE run_id = ?",
+        f"SELECT max(checked_at) FROM {quote_ident(catalog)}.ops.dq_results WHERE run_id = ?",
         [run_id]).fetchone()[0]
     if checked_at is None:
         return run_id, [], None
     rows = con.execute(
-        f"SELECT suite, rule, unexpected_count, message FROM {_quote_ident(catalog)}.ops.dq_results "
+        f"SELECT suite, rule, unexpected_count, message FROM {quote_ident(catalog)}.ops.dq_results "
         "WHERE run_id = ? AND severity = 'error' AND NOT success ORDER BY suite, rule",
         [run_id]).fetchall()
     return run_id, [BlockingFailure(*r) for r in rows], checked_at
@@ -191,14 +187,6 @@ def _publish_lock(root: Path):
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _replace_symlink(link: Path, target: str) -> None:
@@ -363,7 +351,7 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
             if not any(s == "marts" for s, _ in tables):
                 raise PublishError("the warehouse has no marts yet: build it before publishing")
             counts, files = _write_copy(con, src, tmp_dir, tables, storage_version, home, parquet)
-            db_sha = _sha256(tmp_dir / DB_NAME)
+            db_sha = sha256_file(tmp_dir / DB_NAME)
             manifest = {
                 "version": version,
                 "run_id": gate_run,
@@ -430,7 +418,7 @@ def _write_copy(con, src: str, out: Path, tables, storage_version: str, home: Pa
         for schema, table in tables:
             name = f"{schema}.{table}"
             q = f'"{schema}"."{table}"'
-            con.execute(f"CREATE TABLE pub.{q} AS SELECT * FROM {_quote_ident(src)}.{q}")
+            con.execute(f"CREATE TABLE pub.{q} AS SELECT * FROM {quote_ident(src)}.{q}")
             counts[name] = con.execute(f"SELECT count(*) FROM pub.{q}").fetchone()[0]
             doc = descriptions.get(name)
             if doc:
@@ -458,7 +446,7 @@ def _write_copy(con, src: str, out: Path, tables, storage_version: str, home: Pa
                             f"{_sql_literal(out / rel)} (FORMAT parquet, COMPRESSION snappy)")
             finally:
                 con.execute("DETACH pubr")
-            files[name] = {"parquet": str(rel), "sha256": _sha256(out / rel)}
+            files[name] = {"parquet": str(rel), "sha256": sha256_file(out / rel)}
     return counts, files
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import math
 import os
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Callable
 
 from base.warehouse_file import open_duckdb
+from base.files import sha256_file
 
 EXIT_OK, EXIT_NOT_RECONCILED, EXIT_BAD_REQUEST = 0, 1, 2
 MAX_LINES = 200_000       # a trace is for a figure, not a whole national year: narrow the keys
@@ -627,14 +627,6 @@ def _files(lines: list[dict], home: Path | None) -> list[dict]:
 
 # --------------------------------------------------------------------------------------------
 # the source files themselves (--verify-source)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def source_rows(path: Path, rows: set[int]) -> dict[int, tuple[str, str]]:

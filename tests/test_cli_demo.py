@@ -28,7 +28,8 @@ def test_demo_generates_and_ingests_the_sample(tmp_path):
 def test_telemetry_is_off_everywhere(tmp_path):
     import yaml
 
-    code = ("import os, base.settings as s; p = s.paths(); p.ensure(); "
+    code = ("import os, base.settings as s, orchestration.instance as i; p = s.paths(); "
+            "i.ensure_instance(p); "
             "print(os.environ['DBT_SEND_ANONYMOUS_USAGE_STATS'], os.environ['GX_ANALYTICS_ENABLED'])")
     env = {k: v for k, v in os.environ.items()
            if k not in ("DBT_SEND_ANONYMOUS_USAGE_STATS", "GX_ANALYTICS_ENABLED")}

@@ -15,7 +15,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import lineage  # noqa: E402
+from serving import lineage  # noqa: E402
 from test_trace import copy_home, pristine_home  # noqa: E402
 
 

@@ -475,7 +475,7 @@ def test_kind_sniffed_from_headers_of_every_format(tmp_path):
     import openpyxl
 
     from ingest.contracts import CONTRACTS
-    from orchestration.landing import sniff_kind
+    from ingest.sniff import sniff_kind
 
     cols = CONTRACTS["budget_plan"].column_names
     (tmp_path / "rpd.csv").write_text(";".join(cols) + "\n", encoding="utf-8-sig")
