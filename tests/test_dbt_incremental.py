@@ -7,10 +7,7 @@ import shutil
 
 import pytest
 
-try:
-    from conftest_dbt import MARTS, built_scenario, copy_home, load_raw, next_day_files, query
-except ImportError:  # tests/ imported as a package
-    from tests.conftest_dbt import MARTS, built_scenario, copy_home, load_raw, next_day_files, query
+from dbt_scenario import MARTS, built_scenario, copy_home, load_raw, next_day_files, query
 
 TABLES = [f"marts.{m}" for m in MARTS] + ["core.fact_realization", "core.fact_budget", "staging.stg_budget"]
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serving import lineage  # noqa: E402
-from test_trace import copy_home, pristine_home  # noqa: E402
+from serving import lineage
+from pristine import copy_home, pristine_home
 
 
 @pytest.fixture(scope="module")

@@ -18,13 +18,10 @@ import duckdb
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serving.publish import (DB_NAME, BlockingFailure, current_manifest,  # noqa: E402
+from serving.publish import (DB_NAME, BlockingFailure, current_manifest,
                             current_version_dir, publish)
-from test_trace import copy_home, pristine_home  # noqa: E402
+from pristine import copy_home, pristine_home
 
 STATE_SQL = ("SELECT (SELECT CAST(sum(realized_cumulative) AS VARCHAR) FROM marts.mart_absorption), "
              "(SELECT count(*) FROM core.fact_realization), "

@@ -1,57 +1,21 @@
 """`pbk trace`: every supported mart reconciles exactly with the extract lines behind it, on the
 demo sample (built once, published, then traced from the published copy as auditors do).
 
-`pristine_home()` builds the demo warehouse once per test session (ingest, dbt build, mart checks,
-publish); test_publish.py and test_lineage.py copy it instead of building their own.
+The demo warehouse is built once per test process (tests/pristine.py) and shared with
+test_publish.py and test_lineage.py, which copy it before changing anything.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from serving.trace import (MARTS, TraceError, add_trace_parser, parse_keys, run_trace,  # noqa: E402
-                          trace)
-
-_PRISTINE: dict = {}
-
-
-def pristine_home(tmp_path_factory) -> dict:
-    """{'home': Path, 'pipeline': PipelineResult, 'publish': PublishResult} of the demo sample
-    built and published once per session. Copy it (copy_home) before changing anything."""
-    if not _PRISTINE:
-        from pbk.generate import generate
-        from ingest.pipeline import run_pipeline
-        from serving.publish import publish
-        from base.settings import paths
-
-        home = tmp_path_factory.mktemp("pristine") / "pbk"
-        p = paths(home).ensure()
-        manifest = generate(home / "sample", scale=0.001, seed=42, dirty_fraction=0.01)
-        for info in manifest["files"].values():
-            (home / "sample" / info["file"]).replace(p.landing / info["file"])
-        result = run_pipeline(p)
-        assert not result.blocking_failures, result.blocking_failures
-        published = publish(home)
-        assert published.published, published.reason
-        _PRISTINE.update(home=home, pipeline=result, publish=published)
-    return _PRISTINE
-
-
-def copy_home(src: Path, dest: Path) -> Path:
-    shutil.copytree(src, dest, symlinks=True)
-    return dest
-
+from pristine import pristine_home
+from serving.trace import MARTS, TraceError, add_trace_parser, parse_keys, run_trace, trace
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

@@ -1,4 +1,4 @@
-"""Helpers for the dbt tests (tests/test_dbt_*.py): write extract files with canonical headers,
+"""The hand-made fiscal year of the dbt tests and their helpers (tests/test_dbt_*.py): write extract files with canonical headers,
 load them into raw.* and build the warehouse.
 
 `load_raw(home, files)` is the single entry point the tests use to put files into raw.*. It uses
@@ -14,15 +14,10 @@ import csv
 import datetime as dt
 import hashlib
 import os
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from ingest.contracts import CONTRACTS, SQL_TYPES, raw_table_ddl  # noqa: E402
+from ingest.contracts import CONTRACTS, SQL_TYPES, raw_table_ddl
 
 
 def write_extract(path: Path, kind: str, rows: list[dict]) -> Path:
