@@ -44,6 +44,12 @@ def dbt_dir(p: Paths) -> Path:
     return p.dagster_home / "dbt"
 
 
+def run_target_of(p: Paths) -> Path:
+    """Where the job's `dbt build` writes run_results.json and manifest.json (publish and lineage
+    read them from there)."""
+    return dbt_dir(p) / "run"
+
+
 def dbt_project_for(p: Paths) -> DbtProject:
     return DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROFILES_DIR,
                       target_path=dbt_dir(p) / "manifest")
@@ -171,7 +177,7 @@ class DbtBuildConfig(Config):
 
 
 def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
-    run_target = dbt_dir(p) / "run"
+    run_target = run_target_of(p)
 
     @dbt_assets(manifest=manifest, project=project, dagster_dbt_translator=PbkDbtTranslator(),
                 name=DBT_OP_NAME, pool=WAREHOUSE_POOL,

@@ -5,6 +5,7 @@ OpenLineage events."""
 from dagster import (AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue,
                      asset)
 
+from .dbt_models import run_target_of
 from .instance import WAREHOUSE_POOL
 from .quality import DQ_REPORT_KEY, RULE_SEEDS, mart_keys
 from .resources import WarehouseResource
@@ -25,17 +26,18 @@ def make_published():
 
         home = warehouse.paths.home
         run_id = context.run.run_id
-        # gated on this run's mart checks (recorded under the Dagster run id); Dagster's dbt
-        # results live under $PBK_HOME/dagster/dbt/run, not $PBK_HOME/dbt/target
-        result = publish(home, run_id=run_id, check_dbt=False)
+        # gated on this run's mart checks (recorded under the Dagster run id) and on this run's
+        # dbt build (its results are in the job's own dbt target)
+        dbt_target = run_target_of(warehouse.paths)
+        result = publish(home, run_id=run_id, dbt_target=dbt_target)
         checks = checks_from_dq_results(home, run_id)
         if not result.published:
             emit_pipeline_events(home, run_id, checks=checks, publish_result=result,
-                                 include_dbt=False, error=result.reason)
+                                 dbt_target=dbt_target, error=result.reason)
             raise Failure(description=result.reason, allow_retries=False)
         docs = generate_docs(home)
         events = emit_pipeline_events(home, run_id, checks=checks, publish_result=result,
-                                      include_dbt=False)
+                                      dbt_target=dbt_target)
         return MaterializeResult(metadata={
             "version": result.version, "path": MetadataValue.path(str(result.path)),
             "tables": MetadataValue.json(result.tables), "dbt_docs": MetadataValue.path(str(docs)),

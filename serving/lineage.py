@@ -413,7 +413,8 @@ def checks_from_dq_results(home, run_id: str) -> list[dict]:
 
 def emit_pipeline_events(home, run_id: str, *, pipeline_result=None, ingest_results=None,
                          checks=None, publish_result=None, started_at=None,
-                         error: str | None = None, include_dbt: bool = True) -> list[Path]:
+                         error: str | None = None, include_dbt: bool = True,
+                         dbt_target: Path | None = None) -> list[Path]:
     """Everything of one nightly run after the fact: `pbk.nightly` START, the ingest runs, the dbt
     models of the last build, the mart checks, the publish, then `pbk.nightly` COMPLETE (or FAIL
     when a blocking check failed, nothing was published or `error` is given).
@@ -430,7 +431,7 @@ def emit_pipeline_events(home, run_id: str, *, pipeline_result=None, ingest_resu
     if ingest_results:
         emit_ingest_events(home, run_id, ingest_results, writer=w)
     if include_dbt:
-        emit_dbt_events(home, run_id, writer=w)
+        emit_dbt_events(home, run_id, target_dir=dbt_target, writer=w)
     if checks:
         emit_check_events(home, run_id, checks, writer=w)
     if publish_result is not None:

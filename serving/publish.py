@@ -154,9 +154,10 @@ def blocking_failures_of(con, run_id: str | None = None, catalog: str = "wh"
     return run_id, [BlockingFailure(*r) for r in rows], checked_at
 
 
-def _last_dbt_build(home: Path) -> tuple[dt.datetime | None, list[str]]:
-    """(finished at, failed nodes) of the last dbt build/run in $PBK_HOME/dbt/target."""
-    path = home / "dbt" / "target" / "run_results.json"
+def _last_dbt_build(home: Path, target: Path | None = None) -> tuple[dt.datetime | None, list[str]]:
+    """(finished at, failed nodes) of the last dbt build/run in its target directory (default
+    $PBK_HOME/dbt/target; the Dagster job passes its own)."""
+    path = Path(target or home / "dbt" / "target") / "run_results.json"
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
@@ -277,14 +278,14 @@ def _open_warehouse(warehouse: Path):
 def publish(home, run_id: str | None = None, *, blocking_failures: list | None = None,
             keep: int = KEEP_VERSIONS, storage_version: str | None = None,
             require_checks: bool = True, check_dbt: bool = True,
-            parquet: bool = True) -> PublishResult:
+            parquet: bool = True, dbt_target: Path | None = None) -> PublishResult:
     """Publish `core` and `marts` of $PBK_HOME/warehouse.duckdb to $PBK_HOME/published/.
 
     run_id: the mart check run to gate on (default: the latest one in ops.dq_results; pass the
     Dagster run id, under which the GX mart checks record their results).
-    check_dbt: without run_id, also refuse when $PBK_HOME/dbt/target/run_results.json (the last
-    dbt build) has a failed node or is newer than the latest checks. With run_id the caller (the
-    Dagster job, whose dbt tests are blocking asset checks) vouches for the build.
+    check_dbt: also refuse when the last dbt build (run_results.json in dbt_target, default
+    $PBK_HOME/dbt/target) has a failed node; without run_id, also when it is newer than the
+    latest checks. The Dagster job passes its run's dbt target.
     blocking_failures: failures the caller already knows of (e.g. PipelineResult.blocking_failures
     or failed Dagster asset checks); any -> nothing is published.
     Returns a PublishResult; `published` is False (and the previous version untouched) when a
@@ -329,7 +330,8 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
                 result.reason = f"mart check run {gate_run} not found in ops.dq_results"
                 return result
             # when the caller names the check run (the orchestrator), it gates dbt's tests itself
-            built_at, failed_nodes = (_last_dbt_build(home) if check_dbt and run_id is None
+            built_at, failed_nodes = (_last_dbt_build(home, dbt_target)
+                                      if check_dbt and (run_id is None or dbt_target)
                                       else (None, []))
             if failed_nodes:
                 result.reason = (f"the last dbt build failed ({len(failed_nodes)} node(s), e.g. "

@@ -110,6 +110,17 @@ def test_whole_graph_materialises_on_the_sample(home, first_run):
     assert (home / "docs" / "dq" / "index.html").exists()
 
 
+def test_production_lineage_has_the_dbt_models_and_publish_checked_dbt(home, first_run):
+    """The job's publish gates on its own dbt build and its lineage carries one START and one
+    COMPLETE per dbt model (from the job's dbt target, not a second build path)."""
+    events = [json.loads(f.read_text()) for f in sorted((home / "lineage" / first_run.run_id)
+                                                       .glob("*.json"))]
+    jobs = {(e["job"]["name"], e["eventType"]) for e in events}
+    for model in MARTS + ("fact_realization", "dim_work_unit"):
+        assert (f"pbk.dbt.{model}", "START") in jobs and (f"pbk.dbt.{model}", "COMPLETE") in jobs
+    assert ("pbk.publish", "COMPLETE") in jobs and ("pbk.nightly", "COMPLETE") in jobs
+
+
 def test_run_covers_every_dbt_model_and_seed(home, first_run):
     manifest = json.loads((home / "dagster" / "dbt" / "manifest" / "manifest.json").read_text())
     nodes = {f"{n['schema']}/{n['name']}" for n in manifest["nodes"].values()
