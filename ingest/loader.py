@@ -743,7 +743,8 @@ class Loader:
                 f"FROM __typed").fetchone()
             result.amount_read = amount_read
             result.rows_amount_unparsed = unparsed + len(stage.malformed)
-        held = self._held_rows(quarantine_selects, stage, mapping)
+        # a clean batch (the usual national night) holds nothing: no second pass over the stage
+        held = self._held_rows(quarantine_selects, stage, mapping) if quarantined else []
         parse_results = [self.dq_engine.RuleResult(
             None, rule, "quarantine", field_, False, count, [first_value], reason)
             for rule, field_, count, _, first_value, reason in held if rule in N.RULES]
