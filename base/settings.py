@@ -41,6 +41,27 @@ class Paths:
         return self.home / "docs"
 
     @property
+    def dbt_target(self) -> Path:
+        """Where the Dagster job's `dbt build` writes manifest.json and run_results.json; publish,
+        trace and lineage read them from here."""
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_manifest(self) -> Path:
+        """The parsed manifest Dagster loads its dbt assets from (re-parsed when the project
+        changes)."""
+        return self.home / "dbt" / "manifest"
+
+    @property
+    def dbt_logs(self) -> Path:
+        return self.home / "dbt" / "logs"
+
+    @property
+    def dbt_docs(self) -> Path:
+        """The `dbt docs generate` site (offline)."""
+        return self.home / "docs" / "dbt"
+
+    @property
     def dagster_home(self) -> Path:
         """DAGSTER_HOME of this warehouse (orchestration/instance.py prepares it)."""
         return self.home / "dagster"

@@ -7,9 +7,11 @@ dbt data tests are asset checks (error severity = blocking: dbt skips what is do
 failing test, and the step fails). Reconciliation tests that read several nodes are attached to
 the most downstream model they read.
 
-Nothing is written into the repository: the manifest Dagster loads is parsed into
-``$PBK_HOME/dagster/dbt/manifest`` (again only when the dbt project changed) and runs use
-``$PBK_HOME/dagster/dbt/run`` as their target and log path.
+This job is the only way the warehouse is built (`pbk run`, `pbk demo`, the schedule, the sensor,
+the benchmarks and the test fixtures all run it). Nothing is written into the repository: the
+manifest Dagster loads is parsed into ``$PBK_HOME/dbt/manifest`` (again only when the dbt project
+changed) and builds write to ``$PBK_HOME/dbt/target`` (`Paths.dbt_target`), where publish, trace
+and lineage read run_results.json and manifest.json.
 """
 
 import datetime as dt
@@ -26,8 +28,10 @@ from dagster import (AssetExecutionContext, AssetKey, AssetSpec, Config, Failure
 from dagster_dbt import (DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource,
                          DbtProject, dbt_assets)
 
-from ingest.build import PROJECT_DIR, PROFILES_DIR, ensure_raw_tables, project_fingerprint
+from base.dbt import (PROFILES_DIR, PROJECT_DIR, dbt_environment, project_fingerprint,
+                      release_connections)
 from base.settings import Paths
+from ingest.loader import connect
 
 from .instance import WAREHOUSE_POOL
 from .resources import WarehouseResource, retry_if_transient
@@ -40,19 +44,9 @@ MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=50),
                                              warn_window=dt.timedelta(hours=26))
 
 
-def dbt_dir(p: Paths) -> Path:
-    return p.dagster_home / "dbt"
-
-
-def run_target_of(p: Paths) -> Path:
-    """Where the job's `dbt build` writes run_results.json and manifest.json (publish and lineage
-    read them from there)."""
-    return dbt_dir(p) / "run"
-
-
 def dbt_project_for(p: Paths) -> DbtProject:
     return DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROFILES_DIR,
-                      target_path=dbt_dir(p) / "manifest")
+                      target_path=p.dbt_manifest)
 
 
 def dbt_executable() -> str:
@@ -74,17 +68,8 @@ def dbt_cli(project: DbtProject) -> DbtCliResource:
                           dbt_executable=str(DBT_CHILD))
 
 
-def dbt_environment(p: Paths) -> None:
-    """What the profile (dbt_project/profiles.yml) reads; dbt runs in dbt_project/, so PBK_HOME
-    must be absolute. Telemetry off."""
-    os.environ["PBK_HOME"] = str(p.home)
-    os.environ.setdefault("PBK_DBT_THREADS", str(min(os.cpu_count() or 1, 4)))
-    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    os.environ["DO_NOT_TRACK"] = "1"
-
-
 def prepare_manifest(p: Paths, project: DbtProject) -> dict:
-    """`dbt parse` into $PBK_HOME/dagster/dbt/manifest when the manifest is missing or the dbt
+    """`dbt parse` into $PBK_HOME/dbt/manifest when the manifest is missing or the dbt
     project changed since it was parsed (works offline); returns the manifest, with the
     multi-parent singular tests attached to a model (see attach_singular_tests)."""
     stamp = project.manifest_path.parent / "pbk_fingerprint.txt"
@@ -174,22 +159,26 @@ class PbkDbtTranslator(DagsterDbtTranslator):
 class DbtBuildConfig(Config):
     full_refresh: bool = False
     """Rebuild the incremental models (stg_budget, fact_budget, fact_realization) from scratch."""
+    unit_tests: bool = False
+    """Also run the dbt unit tests (hand-computed fixtures of every formula). They test the code,
+    not the data: the nightly skips them (dbt's advice for production), the test suite runs them."""
 
 
 def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
-    run_target = run_target_of(p)
+    run_target = p.dbt_target
 
     @dbt_assets(manifest=manifest, project=project, dagster_dbt_translator=PbkDbtTranslator(),
                 name=DBT_OP_NAME, pool=WAREHOUSE_POOL,
                 op_tags={"kind": "dbt"})
     def pbk_dbt_models(context: AssetExecutionContext, config: DbtBuildConfig,
                        dbt: DbtCliResource, warehouse: WarehouseResource):
-        """`dbt build` of the selected models and seeds with their data tests (unit tests are for
-        the test suite, not the nightly run)."""
+        """`dbt build` of the selected models and seeds with their data tests."""
         wp = warehouse.paths
         dbt_environment(wp)
-        ensure_raw_tables(wp.home)
-        args = ["build", "--exclude-resource-type", "unit_test"]
+        connect(wp).close()   # every raw table exists, so every dbt source resolves
+        args = ["build"]
+        if not config.unit_tests:
+            args += ["--exclude-resource-type", "unit_test"]
         if config.full_refresh:
             args.append("--full-refresh")
         run_target.mkdir(parents=True, exist_ok=True)
@@ -199,15 +188,12 @@ def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
             yield from invocation.stream()
             ok = invocation.is_successful()
         finally:
-            _release_dbt_connections()
+            release_connections()
         if ok:
             return
         failures = _failed_nodes(invocation)
         error = invocation.get_error()
         text = "; ".join([str(error or "")] + [f"{f['node']}: {f['message']}" for f in failures])
-        # a failed build may leave some tables newer than others: the next `build_warehouse(
-        # changed_only=True)` must rebuild everything
-        _forget_last_build(wp)
         exc = Failure(
             description="dbt build failed: " + (", ".join(
                 f"{f['status']} {f['node']}" for f in failures[:10]) or str(error)),
@@ -227,18 +213,3 @@ def _failed_nodes(invocation) -> list[dict]:
     return [{"node": r.get("unique_id"), "status": r.get("status"),
              "message": (r.get("message") or "").strip()[:500]}
             for r in results if r.get("status") in ("error", "fail", "runtime error")]
-
-
-def _release_dbt_connections() -> None:
-    from ingest.build import _release_connections
-
-    _release_connections()
-
-
-def _forget_last_build(p: Paths) -> None:
-    from ingest.build import _state_file
-
-    try:
-        _state_file(p.home).unlink(missing_ok=True)
-    except OSError:
-        pass

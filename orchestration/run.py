@@ -4,6 +4,10 @@ run shows in the UI too), with the outcome a command line needs.
     outcome = run_all(home)
     outcome.exit_code, outcome.files, outcome.errors    # pbk/printing.py prints it for people
 
+The same call, with a subset of the graph (`dbt_selection("fact_realization+")`, what the landing
+sensor runs for one kind), builds every warehouse the benchmarks and the test fixtures need: there
+is no other build path.
+
 A second run_all (or a run the daemon launches) while one is writing waits for it: the warehouse
 resource holds $PBK_HOME/warehouse.lock for the whole run.
 """
@@ -17,6 +21,7 @@ from base.settings import Paths, paths
 
 from .automation import NIGHTLY_JOB
 from .dbt_models import DBT_OP_NAME
+from .serving import PUBLISHED_KEY
 from .ingest_assets import file_results_from_metadata, ingest_key
 from .instance import instance_for
 
@@ -46,6 +51,7 @@ class RunOutcome:
     checks_total: int = 0
     checks_by_source: dict[str, dict[str, int]] = field(default_factory=dict)  # dbt/gx -> counts
     errors: list[str] = field(default_factory=list)        # failed steps and their messages
+    published: dict = field(default_factory=dict)   # version, path, tables of what was published
     home: Path | None = None
 
     @property
@@ -68,6 +74,7 @@ class RunOutcome:
             "checks": {"total": self.checks_total, **self.checks_by_source},
             "ingest": {kind: [r.as_dict() for r in files] for kind, files in self.ingest.items()},
             "assets": self.assets,
+            "published": self.published,
             "errors": self.errors,
         }
 
@@ -81,24 +88,44 @@ class RunOutcome:
 
 
 def run_all(home: Path | str | None = None, full_refresh: bool = False,
-            tags: dict | None = None, quiet: bool = True) -> RunOutcome:
-    """Execute the job `pbk_nightly` (the whole graph) in-process; never raises for a failing
-    step or check: the outcome says what happened. quiet keeps the console for the summary:
-    Dagster's event log and dbt's output go to the instance (the UI shows them) and to
-    $PBK_HOME/dagster/last_run.log instead of the terminal."""
+            tags: dict | None = None, quiet: bool = True, *, unit_tests: bool = False,
+            selection=None) -> RunOutcome:
+    """Execute the job `pbk_nightly` in-process: the whole graph, or the assets of `selection`
+    (a Dagster AssetSelection, e.g. dbt_selection(...)) with their checks. Never raises for a
+    failing step or check: the outcome says what happened. unit_tests also runs the dbt unit
+    tests (the test suite does). quiet keeps the console for the summary: Dagster's event log and
+    dbt's output go to the instance (the UI shows them) and to $PBK_HOME/dagster/last_run.log
+    instead of the terminal."""
     from .definitions import build_definitions
 
     p = paths(home)
     defs = build_definitions(p.home)
     job = defs.resolve_job_def(NIGHTLY_JOB)
-    run_config: dict = {"ops": {DBT_OP_NAME: {"config": {"full_refresh": bool(full_refresh)}}}}
+    run_config: dict = {"ops": {DBT_OP_NAME: {"config": {"full_refresh": bool(full_refresh),
+                                                         "unit_tests": bool(unit_tests)}}}}
     if quiet:
         run_config["loggers"] = {"console": {"config": {"log_level": "CRITICAL"}}}
+    subset = None
+    if selection is not None:
+        subset = sorted(selection.resolve(job.asset_layer.asset_graph), key=lambda k: k.path)
     with instance_for(p) as instance, _quiet_output(p, quiet):
         result = job.execute_in_process(run_config=run_config, instance=instance,
-                                        raise_on_error=False,
+                                        raise_on_error=False, asset_selection=subset,
                                         tags={"pbk/started_by": "pbk run", **(tags or {})})
         return outcome_of(result, job, p)
+
+
+def dbt_selection(select: str, home: Path | str | None = None):
+    """The Dagster assets of a dbt node selection (e.g. "fact_realization+ fact_budget+"), for
+    run_all(selection=...)."""
+    from dagster_dbt import build_dbt_asset_selection
+
+    from .definitions import build_definitions
+
+    defs = build_definitions(paths(home).home)
+    dbt_assets = next(a for a in defs.assets if getattr(a, "op", None) is not None
+                      and a.op.name == DBT_OP_NAME)
+    return build_dbt_asset_selection([dbt_assets], dbt_select=select)
 
 
 @contextlib.contextmanager
@@ -148,6 +175,11 @@ def outcome_of(result, job, p: Paths) -> RunOutcome:
                 unrecognised[(r.file, r.load_id)] = r
     if unrecognised:
         outcome.ingest[UNRECOGNISED] = list(unrecognised.values())
+    published = materialized.get(PUBLISHED_KEY)
+    if published is not None:
+        outcome.published = {key: getattr(value, "value", value)
+                             for key, value in published.metadata.items()
+                             if key in ("version", "path", "tables")}
     evaluations = result.get_asset_check_evaluations()
     outcome.checks_total = len(evaluations)
     for ev in evaluations:

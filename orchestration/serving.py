@@ -5,7 +5,9 @@ OpenLineage events."""
 from dagster import (AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue,
                      asset)
 
-from .dbt_models import run_target_of
+from ingest.contracts import KINDS
+
+from .ingest_assets import file_results_from_metadata, ingest_key
 from .instance import WAREHOUSE_POOL
 from .quality import DQ_REPORT_KEY, RULE_SEEDS, mart_keys
 from .resources import WarehouseResource
@@ -20,27 +22,43 @@ def make_published():
                        "$PBK_HOME/published, swapped in atomically once every blocking check "
                        "passed; also refreshes the dbt docs site and writes OpenLineage events.")
     def published(context: AssetExecutionContext, warehouse: WarehouseResource):
-        from ingest.build import generate_docs
+        from serving.dbt_docs import generate_docs
         from serving.lineage import checks_from_dq_results, emit_pipeline_events
         from serving.publish import publish
 
-        home = warehouse.paths.home
+        p = warehouse.paths
+        home = p.home
         run_id = context.run.run_id
         # gated on this run's mart checks (recorded under the Dagster run id) and on this run's
-        # dbt build (its results are in the job's own dbt target)
-        dbt_target = run_target_of(warehouse.paths)
+        # dbt build (its results are in the job's dbt target)
+        dbt_target = p.dbt_target
         result = publish(home, run_id=run_id, dbt_target=dbt_target)
         checks = checks_from_dq_results(home, run_id)
+        files = files_loaded_in_run(context)
         if not result.published:
-            emit_pipeline_events(home, run_id, checks=checks, publish_result=result,
-                                 dbt_target=dbt_target, error=result.reason)
+            emit_pipeline_events(home, run_id, ingest_results=files, checks=checks,
+                                 publish_result=result, dbt_target=dbt_target,
+                                 error=result.reason)
             raise Failure(description=result.reason, allow_retries=False)
-        docs = generate_docs(home)
-        events = emit_pipeline_events(home, run_id, checks=checks, publish_result=result,
-                                      dbt_target=dbt_target)
+        docs = generate_docs(p)
+        events = emit_pipeline_events(home, run_id, ingest_results=files, checks=checks,
+                                      publish_result=result, dbt_target=dbt_target)
         return MaterializeResult(metadata={
             "version": result.version, "path": MetadataValue.path(str(result.path)),
             "tables": MetadataValue.json(result.tables), "dbt_docs": MetadataValue.path(str(docs)),
             "lineage_events": len(events)})
 
     return published
+
+
+def files_loaded_in_run(context) -> list:
+    """The FileResults of this run's ingest assets (their `files` metadata), for the lineage."""
+    out = []
+    for kind in KINDS:
+        event = context.instance.get_latest_materialization_event(ingest_key(kind))
+        if event is None or event.run_id != context.run.run_id:
+            continue
+        files = event.asset_materialization.metadata.get("files")
+        if files is not None:
+            out += file_results_from_metadata(files.value)
+    return out

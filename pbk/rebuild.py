@@ -29,7 +29,7 @@ def archived_loads(p: Paths) -> list[dict]:
     return sorted(docs, key=lambda d: (d["started_at"], d["load_id"]))
 
 
-def rebuild(p: Paths, run_pipeline: bool = True) -> dict:
+def rebuild(p: Paths, then_run: bool = True) -> dict:
     loads = archived_loads(p)
     for doc in loads:   # nothing is touched unless every archived file is intact
         path = Path(doc["archived_file"])
@@ -61,7 +61,7 @@ def rebuild(p: Paths, run_pipeline: bool = True) -> dict:
         loader.build_docs()
     doc = {"files": len(loads), "rows_loaded": sum(r.rows_loaded for r in reloaded),
            "differences": differences, "kept_aside": str(kept_aside) if kept_aside else None}
-    if run_pipeline:
+    if then_run:   # build the warehouse from the reloaded raw tables (the Dagster job)
         from orchestration.run import run_all
 
         outcome = run_all(p.home)

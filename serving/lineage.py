@@ -411,7 +411,7 @@ def checks_from_dq_results(home, run_id: str) -> list[dict]:
     return [dict(zip(keys, r)) for r in rows]
 
 
-def emit_pipeline_events(home, run_id: str, *, pipeline_result=None, ingest_results=None,
+def emit_pipeline_events(home, run_id: str, *, ingest_results=None,
                          checks=None, publish_result=None, started_at=None,
                          error: str | None = None, include_dbt: bool = True,
                          dbt_target: Path | None = None) -> list[Path]:
@@ -419,13 +419,9 @@ def emit_pipeline_events(home, run_id: str, *, pipeline_result=None, ingest_resu
     models of the last build, the mart checks, the publish, then `pbk.nightly` COMPLETE (or FAIL
     when a blocking check failed, nothing was published or `error` is given).
 
-    Either pass `pipeline_result` (ingest.pipeline.PipelineResult: its files and mart checks) or
-    `ingest_results` (FileResults) and `checks` (objects or dicts with suite, rule, severity,
-    success, e.g. checks_from_dq_results(home, run_id)). Returns the event files written."""
-    if pipeline_result is not None:
-        ingest_results = ingest_results if ingest_results is not None else \
-            getattr(pipeline_result, "ingest", None)
-        checks = checks if checks is not None else getattr(pipeline_result, "mart_checks", None)
+    ingest_results: FileResults; checks: objects or dicts with suite, rule, severity, success
+    (the Dagster job passes checks_from_dq_results(home, run_id)). Returns the event files
+    written."""
     w = LineageWriter(home, run_id)
     w.emit(NIGHTLY_JOB, "START", event_time=started_at, parent=False)
     if ingest_results:

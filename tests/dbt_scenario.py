@@ -1,23 +1,15 @@
-"""The hand-made fiscal year of the dbt tests and their helpers (tests/test_dbt_*.py): write extract files with canonical headers,
-load them into raw.* and build the warehouse.
-
-`load_raw(home, files)` is the single entry point the tests use to put files into raw.*. It uses
-the project's loader (`ingest.loader.ingest_files`), so the dbt tests run on exactly what the
-pipeline writes. PBK_TEST_LOADER=standin switches to a minimal stand-in that creates the raw tables
-with `contracts.raw_table_ddl` and inserts the rows with the lineage columns the loader writes (one
-load id per file, 1-based `_source_row`, UTC `_ingested_at`), for debugging the dbt project
-independently of the loader.
+"""The hand-made fiscal year of the dbt tests and their helpers (tests/test_dbt_*.py): write extract
+files with canonical headers, load them into raw.* with the project's loader, and build the
+warehouse with the Dagster job (`build`), as production does.
 """
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import hashlib
-import os
-import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.contracts import CONTRACTS, SQL_TYPES, raw_table_ddl
+from ingest.contracts import CONTRACTS
+from serving.summary import MARTS  # noqa: F401  (the one list of the marts; tests import it here)
 
 
 def write_extract(path: Path, kind: str, rows: list[dict]) -> Path:
@@ -40,49 +32,8 @@ def kind_of(path: Path) -> str:
     return stem
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _stand_in_load(home: Path, files: list[Path]) -> list[dict]:
-    import duckdb
-
-    home.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
-    results = []
-    try:
-        con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-        for f in files:
-            f = Path(f)
-            kind = kind_of(f)
-            con.execute(raw_table_ddl(kind))
-            sha = _sha256(f)
-            now = dt.datetime.now(dt.timezone.utc)
-            load_id = f"{now:%Y%m%dT%H%M%S%fZ}-{sha[:8]}"
-            contract = CONTRACTS[kind]
-            exprs = []
-            for c in contract.columns:
-                sql_type = SQL_TYPES[c.type]
-                exprs.append(f"CAST(NULLIF(TRIM(\"{c.name}\"), '') AS {sql_type})")
-            sql = (
-                f"INSERT INTO raw.{kind} SELECT {', '.join(exprs)}, NULL, ?, ?, ?, "
-                f"row_number() OVER (), ? "
-                f"FROM read_csv(?, header = true, all_varchar = true)"
-            )
-            con.execute(sql, [load_id, f.name, sha, now.replace(tzinfo=None), str(f)])
-            n = con.execute(f"SELECT count(*) FROM raw.{kind} WHERE _load_id = ?", [load_id]).fetchone()[0]
-            results.append({"file": str(f), "kind": kind, "load_id": load_id, "rows_loaded": n})
-            time.sleep(0.002)  # distinct _ingested_at per load
-    finally:
-        con.close()
-    return results
-
-
 def load_raw(home: Path, files: list[Path]) -> list:
     """Load extract files into raw.* of $home/warehouse.duckdb (see module docstring)."""
-    home = Path(home)
-    if os.environ.get("PBK_TEST_LOADER", "loader") == "standin":
-        return _stand_in_load(home, [Path(f) for f in files])
     from ingest.loader import ingest_files
 
     results = ingest_files([Path(f) for f in files], home, progress=False)
@@ -277,21 +228,55 @@ def next_day_files(d: Path) -> list[Path]:
 _BUILT: dict = {}
 
 
-def built_scenario(tmp_path_factory) -> tuple[Path, object]:
-    """The hand-made scenario loaded and built once per test session (full build with dbt unit
-    tests): (PBK_HOME, BuildResult). Tests must not modify it; copy it with `copy_home` first."""
-    if "home" not in _BUILT:
-        from ingest.build import build_warehouse
+@dataclass
+class Build:
+    """A run of the Dagster job and the dbt nodes its build ran (from run_results.json)."""
+    outcome: object                       # orchestration.run.RunOutcome
+    nodes: list = field(default_factory=list)
 
+    @property
+    def success(self) -> bool:
+        return self.outcome.success and not self.failures
+
+    @property
+    def failures(self) -> list:
+        return [n for n in self.nodes if n.failed]
+
+    def by_name(self, name: str):
+        return next(n for n in self.nodes if n.name == name)
+
+    def as_dict(self) -> dict:
+        return {**self.outcome.as_dict(), "failed_nodes": [n.unique_id for n in self.failures]}
+
+
+def build(home: Path, *, select: str = "fqn:*", selection=None, full_refresh: bool = False,
+          unit_tests: bool = False) -> Build:
+    """Build the warehouse of `home` with the Dagster job, in-process (`pbk run`'s path): the dbt
+    assets of the dbt selection `select`, or the Dagster `selection` given."""
+    from base.dbt import run_results
+    from base.settings import paths
+    from orchestration.run import dbt_selection, run_all
+
+    p = paths(home)
+    outcome = run_all(p.home, full_refresh=full_refresh, unit_tests=unit_tests,
+                      selection=selection if selection is not None else dbt_selection(select, p.home))
+    return Build(outcome, run_results(p.dbt_target))
+
+
+def built_scenario(tmp_path_factory) -> tuple[Path, Build]:
+    """The hand-made scenario loaded and built once per test session (full build with dbt unit
+    tests): (PBK_HOME, Build). Tests must not modify it; copy it with `copy_home` first."""
+    if "home" not in _BUILT:
         home = tmp_path_factory.mktemp("pbk_scenario") / "home"
         load_raw(home, scenario_files(home.parent / "files"))
-        result = build_warehouse(home, full_refresh=True, unit_tests=True, raise_on_error=False)
-        _BUILT["home"], _BUILT["result"] = home, result
+        _BUILT["home"] = home
+        _BUILT["result"] = build(home, full_refresh=True, unit_tests=True)
     return _BUILT["home"], _BUILT["result"]
 
 
 def copy_home(src: Path, dst: Path) -> Path:
-    """Copy a PBK_HOME (warehouse file and dbt target, for partial parsing) to dst."""
+    """Copy a PBK_HOME (warehouse file, and dbt's parsed manifest so the copy need not re-parse)
+    to dst."""
     import shutil
 
     dst.mkdir(parents=True, exist_ok=True)
@@ -300,6 +285,3 @@ def copy_home(src: Path, dst: Path) -> Path:
         shutil.copytree(src / "dbt", dst / "dbt", dirs_exist_ok=True)
     return dst
 
-
-MARTS = ("mart_absorption", "mart_efficiency", "mart_budget_performance", "mart_indicator_achievement",
-         "mart_sakip_component", "mart_sakip_score", "mart_budget_relevance")

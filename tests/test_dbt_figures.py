@@ -198,10 +198,11 @@ def test_dimensions_conform_both_systems(home):
 
 
 def test_docs_generate_offline_and_everything_is_described(scenario, tmp_path):
-    from ingest.build import generate_docs
+    from base.settings import paths
+    from serving.dbt_docs import generate_docs
 
     home = copy_home(scenario[0], tmp_path / "home")
-    out = generate_docs(home)
+    out = generate_docs(paths(home))
     assert (out / "index.html").exists() and (out / "catalog.json").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     catalog = json.loads((out / "catalog.json").read_text())

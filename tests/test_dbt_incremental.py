@@ -1,13 +1,16 @@
 """Incremental builds give the same warehouse as a full refresh (the issue's "incremental and full
 refresh give identical marts"), a corrected re-send replaces the earlier line, a build without new
-loads changes nothing, and a failing test makes build_warehouse raise."""
+loads changes nothing, what the landing sensor runs for one realization file rebuilds only what
+that kind feeds, and a failing dbt test fails the run naming the test. Every build is the Dagster
+job, in-process (tests/dbt_scenario.py: build)."""
 from __future__ import annotations
 
 import shutil
 
 import pytest
 
-from dbt_scenario import MARTS, built_scenario, copy_home, load_raw, next_day_files, query
+from dbt_scenario import (MARTS, build, built_scenario, copy_home, load_raw, next_day_files,
+                          query)
 
 TABLES = [f"marts.{m}" for m in MARTS] + ["core.fact_realization", "core.fact_budget", "staging.stg_budget"]
 
@@ -34,15 +37,12 @@ def _differences(home, snapshot) -> dict[str, int]:
 def incremental_home(tmp_path_factory):
     """A copy of the built scenario, then one more day of realization lines (new lines, a refund
     and a corrected re-send of D007) built incrementally."""
-    from ingest.build import build_warehouse
-
     base, _ = built_scenario(tmp_path_factory)
     home = copy_home(base, tmp_path_factory.mktemp("pbk_incremental") / "home")
     load_raw(home, next_day_files(home.parent / "files"))
-    result = build_warehouse(home)              # incremental (no full refresh)
-    assert result.success
-    fr = result.by_name("fact_realization")
-    assert fr.status == "success"
+    result = build(home)              # incremental (no full refresh)
+    assert result.success, result.as_dict()
+    assert result.by_name("fact_realization").status == "success"
     return home
 
 
@@ -60,51 +60,47 @@ def test_incremental_run_applies_new_load_and_resend(incremental_home):
 
 
 def test_incremental_equals_full_refresh(incremental_home, tmp_path):
-    from ingest.build import build_warehouse
-
     snapshot = tmp_path / "incremental.duckdb"
     shutil.copy(incremental_home / "warehouse.duckdb", snapshot)
     full = copy_home(incremental_home, tmp_path / "full")
-    assert build_warehouse(full, full_refresh=True).success
+    assert build(full, full_refresh=True).success
     assert _differences(full, snapshot) == {t: 0 for t in TABLES}
 
 
 def test_build_without_new_loads_changes_nothing(incremental_home, tmp_path):
-    from ingest.build import build_warehouse
-
     snapshot = tmp_path / "before.duckdb"
     shutil.copy(incremental_home / "warehouse.duckdb", snapshot)
     again = copy_home(incremental_home, tmp_path / "again")
-    assert build_warehouse(again, select="fact_realization+ fact_budget+").success
+    assert build(again, select="fact_realization+ fact_budget+").success
     assert _differences(again, snapshot) == {t: 0 for t in TABLES}
 
 
-def test_changed_only_builds_what_new_loads_change(incremental_home, tmp_path_factory):
-    """The same day loaded into another copy of the scenario and built with changed_only: only
-    the nodes downstream of raw.realization run, and every mart equals the full-graph build."""
-    from ingest.build import build_warehouse, changed_kinds
+def test_a_realization_file_rebuilds_only_what_realization_feeds(incremental_home, tmp_path_factory):
+    """The same day dropped into landing of another copy of the scenario, and the run the landing
+    sensor starts for it (its kind's ingest asset and everything downstream): only the nodes
+    downstream of raw.realization run, and every mart equals the full-graph build."""
+    from dagster import AssetSelection
+
+    from base.settings import paths
+    from orchestration.ingest_assets import ingest_key
 
     base, _ = built_scenario(tmp_path_factory)
     home = copy_home(base, tmp_path_factory.mktemp("pbk_changed") / "home")
-    assert changed_kinds(home) == []
-    nothing = build_warehouse(home, changed_only=True)
-    assert nothing.success and nothing.nodes == []
-    load_raw(home, next_day_files(home.parent / "files"))
-    assert changed_kinds(home) == ["realization"]
-    result = build_warehouse(home, changed_only=True)
+    (day,) = next_day_files(home.parent / "files")
+    shutil.copy(day, paths(home).ensure().landing / day.name)
+    result = build(home, selection=AssetSelection.assets(ingest_key("realization")).downstream())
+    loaded = result.outcome.ingest["realization"]
+    assert [(r.status, r.rows_loaded) for r in loaded] == [("loaded", 3)]
     built = {n.name for n in result.nodes if n.resource_type == "model"}
     assert {"fact_realization", "mart_absorption", "mart_budget_performance", "dim_program"} <= built
     assert not built & {"fact_budget", "stg_budget", "mart_sakip_score", "fact_indicator_achievement"}
-    assert changed_kinds(home) == []
     marts = {t: 0 for t in TABLES if t.startswith("marts.")}
     diffs = _differences(home, incremental_home / "warehouse.duckdb")
     assert {t: n for t, n in diffs.items() if t.startswith("marts.")} == marts
 
 
-def test_failing_test_raises_with_the_failing_node(incremental_home, tmp_path):
+def test_failing_test_fails_the_run_with_the_failing_node(incremental_home, tmp_path):
     import duckdb
-
-    from ingest.build import WarehouseBuildError, build_warehouse
 
     home = copy_home(incremental_home, tmp_path / "broken")
     con = duckdb.connect(str(home / "warehouse.duckdb"))
@@ -114,8 +110,8 @@ def test_failing_test_raises_with_the_failing_node(incremental_home, tmp_path):
                    description, NULL, NULL, 'manual-load', 'manual.csv', 'x', 1, now()
                    FROM raw.realization LIMIT 1""")
     con.close()
-    with pytest.raises(WarehouseBuildError) as err:
-        build_warehouse(home, select="fact_realization dim_date")
-    failed = [n.name for n in err.value.result.failures]
+    result = build(home, select="fact_realization dim_date")
+    assert not result.success and result.outcome.exit_code == 1
+    failed = [n.name for n in result.failures]
     assert any("relationships_fact_realization_transaction_date" in n for n in failed), failed
-    assert "relationships_fact_realization_transaction_date" in str(err.value)
+    assert "relationships_fact_realization_transaction_date" in " ".join(result.outcome.errors)

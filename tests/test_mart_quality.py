@@ -9,9 +9,9 @@ import pytest
 
 from expectations.engine import DQContext
 from expectations.marts import validate_marts
-from pbk.generate import generate
-from ingest.pipeline import run_pipeline
 from base.settings import paths
+from orchestration.run import run_all
+from pbk.generate import generate
 
 
 @pytest.fixture(scope="module")
@@ -21,15 +21,19 @@ def built(tmp_path_factory):
     manifest = generate(sample, scale=0.001, seed=42, dirty_fraction=0.01)
     for info in manifest["files"].values():
         (sample / info["file"]).rename(home.landing / info["file"])
-    result = run_pipeline(home)
-    return home, result
+    outcome = run_all(home.home)   # the job's GX mart suites run as asset checks
+    return home, outcome
 
 
 def test_every_mart_rule_passes_on_the_sample(built):
-    _, result = built
-    assert result.mart_checks and all(c.success for c in result.mart_checks), \
-        [c for c in result.mart_checks if not c.success]
-    assert {c.suite for c in result.mart_checks} == {
+    from orchestration.quality import mart_check_specs
+
+    home, outcome = built
+    assert outcome.success and not outcome.failed_checks, outcome.failed_checks
+    recorded = duckdb.connect(str(home.warehouse), read_only=True).execute(
+        "SELECT suite, success FROM ops.dq_results WHERE run_id = ?", [outcome.run_id]).fetchall()
+    assert len(recorded) == len(mart_check_specs()) and all(ok for _, ok in recorded)
+    assert {suite for suite, _ in recorded} == {
         "mart_absorption", "mart_efficiency", "mart_budget_performance",
         "mart_indicator_achievement", "mart_sakip_component", "mart_sakip_score",
         "mart_budget_relevance", "mart_rules"}

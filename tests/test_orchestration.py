@@ -122,7 +122,7 @@ def test_production_lineage_has_the_dbt_models_and_publish_checked_dbt(home, fir
 
 
 def test_run_covers_every_dbt_model_and_seed(home, first_run):
-    manifest = json.loads((home / "dagster" / "dbt" / "manifest" / "manifest.json").read_text())
+    manifest = json.loads((home / "dbt" / "manifest" / "manifest.json").read_text())
     nodes = {f"{n['schema']}/{n['name']}" for n in manifest["nodes"].values()
              if n["resource_type"] in ("model", "seed")}
     assert len(nodes) > 30
@@ -134,7 +134,7 @@ def test_run_covers_every_dbt_model_and_seed(home, first_run):
     written = [p for d in ("target", "logs") for p in (REPO / "dbt_project" / d).rglob("*")
                if p.is_file() and p.stat().st_mtime >= first_run.started]
     assert written == []
-    assert (home / "dagster" / "dbt" / "run" / "run_results.json").exists()
+    assert (home / "dbt" / "target" / "run_results.json").exists()
 
 
 def test_graph_groups_lineage_checks_and_freshness(defs):
