@@ -57,7 +57,7 @@ def test_one_event_per_file_in_the_run_folder(home, events):
         assert parent["run"]["runId"] == nightly and parent["job"]["name"] == "pbk.nightly"
 
 
-def test_dbt_models_have_inputs_outputs_and_schema(home, events):
+def test_dbt_models_have_inputs_outputs_and_schema(home, built, events):
     _, _, docs = events
     manifest = json.loads((home / "dbt" / "target" / "manifest.json").read_text())
     models = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
@@ -66,7 +66,7 @@ def test_dbt_models_have_inputs_outputs_and_schema(home, events):
         jobs.setdefault(doc["job"]["name"], []).append(doc["eventType"])
     for model in models:
         assert jobs.get(f"pbk.dbt.{model}") == ["START", "COMPLETE"], model
-    ns = f"duckdb://{home / 'warehouse.duckdb'}"
+    ns = f"duckdb://{built['home'] / 'warehouse.duckdb'}"   # where the run wrote them
     mart = next(d for d in docs if d["job"]["name"] == "pbk.dbt.mart_absorption"
                 and d["eventType"] == "COMPLETE")
     inputs = {(d["namespace"], d["name"]) for d in mart["inputs"]}
@@ -99,8 +99,9 @@ def test_ingest_checks_and_publish_are_in_the_run(home, built, events):
     assert assertions and all(a["success"] for a in assertions)
     pub = next(d for d in docs if d["job"]["name"] == "pbk.publish" and d["eventType"] == "COMPLETE")
     outs = {(o["namespace"], o["name"]) for o in pub["outputs"]}
-    assert (f"duckdb://{home / 'published' / 'pbk.duckdb'}", "marts.mart_absorption") in outs
-    assert ("file", str(home / "published" / "parquet" / "marts" / "mart_absorption.parquet")) in outs
+    run_home = built["home"]   # the events name the home the run wrote
+    assert (f"duckdb://{run_home / 'published' / 'pbk.duckdb'}", "marts.mart_absorption") in outs
+    assert ("file", str(run_home / "published" / "parquet" / "marts" / "mart_absorption.parquet")) in outs
 
 
 def test_failed_model_and_blocked_publish(home, tmp_path):

@@ -29,7 +29,9 @@ def test_every_mart_rule_passes_on_the_sample(built):
     from orchestration.quality import mart_check_specs
 
     home, outcome = built
-    assert outcome.success and not outcome.failed_checks, outcome.failed_checks
+    # (the sample's dirty rows fail some warn-level batch rules on raw.*: not a mart's concern)
+    on_marts = [c for c in outcome.failed_checks if c.asset.startswith(("marts/", "core/rule_"))]
+    assert outcome.success and on_marts == [], on_marts
     recorded = duckdb.connect(str(home.warehouse), read_only=True).execute(
         "SELECT suite, success FROM ops.dq_results WHERE run_id = ?", [outcome.run_id]).fetchall()
     assert len(recorded) == len(mart_check_specs()) and all(ok for _, ok in recorded)
