@@ -41,6 +41,21 @@ class Paths:
         return self.home / "docs"
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's target directory for builds outside Dagster (the Dagster job has its own)."""
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_docs(self) -> Path:
+        """The dbt docs site and its manifest.json and catalog.json (`dbt docs generate`)."""
+        return self.docs / "dbt"
+
+    @property
+    def lineage(self) -> Path:
+        """OpenLineage event files, one folder per run."""
+        return self.home / "lineage"
+
+    @property
     def dagster_home(self) -> Path:
         """DAGSTER_HOME of this warehouse (orchestration/instance.py prepares it)."""
         return self.home / "dagster"
