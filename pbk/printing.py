@@ -11,6 +11,7 @@ from ingest.intake import printable
 
 if TYPE_CHECKING:
     from orchestration.run import RunOutcome
+    from serving.publish import PublishResult
 
 
 def print_generated(out: Path, manifest: dict, notes_dir: Path | None = None) -> None:
@@ -139,3 +140,18 @@ def print_mart_summary(doc: dict) -> None:
         print("\nSAKIP grades (institutions per grade):")
         for r in doc["sakip_grades"]:
             print(f"  {r['fiscal_year']} {r['regulation']:<22} {r['grade']:<13} {r['institutions']:>5}")
+
+
+def print_publish_result(result: PublishResult) -> None:
+    if result.published:
+        rows = sum(result.tables.values())
+        print(f"Published version {result.version} ({len(result.tables)} tables, {rows:,} rows, "
+              f"DuckDB storage {result.storage_version}) in {result.seconds:.1f} s")
+        print(f"  DuckDB:  {result.path}")
+        print(f"  Parquet: {result.path.parent / 'parquet'}")
+        if result.removed_versions:
+            print(f"  removed old versions: {', '.join(result.removed_versions)}")
+    else:
+        print(f"Not published: {result.reason}")
+        for b in result.blocked_by:
+            print(f"  {b.suite}: {b.rule} ({b.unexpected_count} unexpected) {b.message or ''}")

@@ -29,7 +29,7 @@ def home(built):
 
 @pytest.fixture(scope="module")
 def con(home):
-    from serving.publish import current_version_dir
+    from serving.published_versions import current_version_dir
 
     c = duckdb.connect(str(current_version_dir(home) / "pbk.duckdb"), read_only=True)
     yield c
