@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_status)
 
-    from serving.trace import add_trace_parser
+    from .trace_command import add_trace_parser
 
     add_trace_parser(sub)
 
