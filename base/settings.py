@@ -62,6 +62,11 @@ class Paths:
         return self.home / "docs" / "dbt"
 
     @property
+    def lineage(self) -> Path:
+        """OpenLineage event files, one folder per run."""
+        return self.home / "lineage"
+
+    @property
     def dagster_home(self) -> Path:
         """DAGSTER_HOME of this warehouse (orchestration/instance.py prepares it)."""
         return self.home / "dagster"

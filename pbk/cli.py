@@ -10,7 +10,7 @@ from base.warehouse_file import open_duckdb
 from base import settings
 from ingest.contracts import CONTRACTS
 from .printing import (print_dq_failures, print_generated, print_ingest_table,
-                       print_run_outcome, print_status)
+                       print_publish_result, print_run_outcome, print_status)
 
 
 
@@ -132,6 +132,25 @@ def cmd_rebuild(args) -> int:
     return 0 if doc.get("success") and not doc.get("differences") else 1
 
 
+def cmd_publish(args) -> int:
+    from serving.publish import PublishError, publish
+
+    p = settings.paths()
+    try:
+        result = publish(p.home, args.run_id, keep=args.keep, storage_version=args.storage_version)
+    except PublishError as exc:
+        if args.json:
+            _print_json({"published": False, "error": str(exc)})
+        else:
+            print(f"pbk publish: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        print_publish_result(result)
+    return 0 if result.published else 3
+
+
 def cmd_demo(args) -> int:
     from .demo import demo
 
@@ -196,11 +215,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_status)
 
-    from serving.publish import add_publish_parser
-    from serving.trace import add_trace_parser
+    from .trace_command import add_trace_parser
 
     add_trace_parser(sub)
-    add_publish_parser(sub)
+
+    from serving.published_versions import KEEP_VERSIONS
+    from serving.publish import STORAGE_VERSION
+
+    p = sub.add_parser(
+        "publish", help="copy core and marts to published/ (read-only DuckDB + Parquet) if the "
+                        "latest mart checks passed")
+    p.add_argument("--run-id", help="gate on this mart check run (default: the latest)")
+    p.add_argument("--keep", type=int, default=KEEP_VERSIONS, help="published versions to keep")
+    p.add_argument("--storage-version", help=f"DuckDB storage version (default {STORAGE_VERSION})")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.set_defaults(func=cmd_publish)
     return parser
 
 

@@ -26,7 +26,7 @@ def demo(p: Paths) -> tuple[int, list[str] | None]:
     # the same Dagster job `pbk run` and the nightly schedule run, executed in-process
     from orchestration.run import run_all
 
-    from serving.publish import current_version_dir
+    from serving.published_versions import current_version_dir
     from serving.summary import mart_summary
 
     outcome = run_all(p.home)

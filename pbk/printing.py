@@ -3,14 +3,19 @@ from files are printed with control characters escaped (ingest.intake.printable)
 cannot forge terminal lines."""
 from __future__ import annotations
 
+import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from base.settings import Paths, paths
 from ingest.intake import printable
+from serving.trace.marts import MARTS
 
 if TYPE_CHECKING:
     from orchestration.run import RunOutcome
+    from serving.publish import PublishResult
+    from serving.trace.reconcile import TraceResult
 
 
 def print_generated(out: Path, manifest: dict, notes_dir: Path | None = None) -> None:
@@ -139,3 +144,104 @@ def print_mart_summary(doc: dict) -> None:
         print("\nSAKIP grades (institutions per grade):")
         for r in doc["sakip_grades"]:
             print(f"  {r['fiscal_year']} {r['regulation']:<22} {r['grade']:<13} {r['institutions']:>5}")
+
+
+def print_publish_result(result: PublishResult) -> None:
+    if result.published:
+        rows = sum(result.tables.values())
+        print(f"Published version {result.version} ({len(result.tables)} tables, {rows:,} rows, "
+              f"DuckDB storage {result.storage_version}) in {result.seconds:.1f} s")
+        print(f"  DuckDB:  {result.path}")
+        print(f"  Parquet: {result.path.parent / 'parquet'}")
+        if result.removed_versions:
+            print(f"  removed old versions: {', '.join(result.removed_versions)}")
+    else:
+        print(f"Not published: {result.reason}")
+        for b in result.blocked_by:
+            print(f"  {b.suite}: {b.rule} ({b.unexpected_count} unexpected) {b.message or ''}")
+
+
+def _trace_value(v) -> str:
+    """A figure as the trace prints it: Rupiah with cents, ratios without trailing zeros."""
+    if v is None:
+        return "-"
+    if isinstance(v, Decimal):
+        return f"{v:,.2f}"
+    if isinstance(v, float):
+        return f"{v:,.6f}".rstrip("0").rstrip(".") if v != int(v) or abs(v) < 1e15 else f"{v:,.0f}"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
+def print_trace(result: TraceResult, limit: int | None = None, out=None) -> None:
+    out = out or sys.stdout
+    w = lambda s="": print(s, file=out)  # noqa: E731
+    spec = MARTS[result.mart]
+    keys = " ".join(f"{k}={v if v is not None else 'NULL'}" for k, v in result.keys.items())
+    w(f"{result.mart}  {keys}")
+    src = result.database + (f"  (published version {result.published_version})"
+                             if result.published_version else "")
+    w(f"database: {src}")
+    w()
+    w(f"Figure ({len(result.rows)} mart row{'s' if len(result.rows) != 1 else ''}):")
+    shown = [c for c in spec.shown if c in result.rows[0]]
+    widths = {c: max(len(c), *(len(_trace_value(r[c])) for r in result.rows)) for c in shown}
+    w("  " + "  ".join(c.rjust(widths[c]) for c in shown))
+    for r in result.rows:
+        w("  " + "  ".join(_trace_value(r[c]).rjust(widths[c]) for c in shown))
+    if len(result.rows) > 1 and result.total:
+        w("  " + "  ".join(_trace_value(result.total.get(c, "" if i else "total")).rjust(widths[c])
+                           for i, c in enumerate(shown)))
+    if result.note:
+        w(f"  ({result.note})")
+    w()
+    w("Source files:")
+    for f in result.files:
+        verified = {True: "  sha256 verified", False: "  SHA256 MISMATCH", None: ""}[
+            f.get("sha256_verified")] if "sha256_verified" in f else ""
+        w(f"  {f['source_file']}  sha256 {f['sha256']}  load {f['load_id']}  "
+          f"{f['lines']:,} line(s){verified}")
+        if f["archived_file"]:
+            w(f"    archived: {f['archived_file']}")
+    for side in spec.sides:
+        side_lines = [ln for ln in result.lines if ln["side"] == side.name]
+        w()
+        w(f"{side.title}: {len(side_lines):,} line(s)")
+        if not side_lines:
+            continue
+        counted = any(ln["counted"] != ln["amount"] for ln in side_lines)
+        w(f"  {'file':<22} {'sha256':<12} {'row':>7}  {'load id':<32} {'amount':>20} "
+          + (f"{'counted':>10} " if counted else "") + " detail")
+        for ln in side_lines[:limit] if limit else side_lines:
+            detail = ", ".join(f"{c}={_trace_value(ln.get(c))}" for c in side.detail if ln.get(c) is not None)
+            w(f"  {ln['_source_file'][:22]:<22} {ln['_source_sha256'][:12]:<12} {ln['_source_row']:>7}  "
+              f"{ln['_load_id']:<32} {_trace_value(ln['amount']):>20} "
+              + (f"{_trace_value(ln['counted']):>10} " if counted else "") + f" {detail}")
+            if ln.get("source_text") is not None:
+                w(f"      {ln['source_location']} of the file: {ln['source_text']}")
+        if limit and len(side_lines) > limit:
+            w(f"  ... {len(side_lines) - limit:,} more (--json lists all)")
+    w()
+    w("Reconciliation:")
+    for r in result.reconciliation:
+        status = "OK" if r["ok"] else f"DIFFERENCE {_trace_value(r['difference'])}"
+        w(f"  {r['measure']:<30} mart {_trace_value(r['mart']):>22}   traced {_trace_value(r['traced']):>22}"
+          f"   ({r['lines']:,} {r['side']} line(s))  {status}")
+    bad = [c for c in result.checks if not c["ok"]]
+    if result.checks:
+        names = sorted({c["check"] for c in result.checks})
+        if len(result.checks) <= 5:
+            for c in result.checks:
+                w(f"  {c['check']:<30} mart {_trace_value(c['mart']):>22}   recomputed "
+                  f"{_trace_value(c['recomputed']):>18}   = {c['formula']}  {'OK' if c['ok'] else 'MISMATCH'}")
+        else:
+            n_rows = len({c["row_key"] for c in result.checks})
+            w(f"  {', '.join(names)}: recomputed from the traced lines for each of the {n_rows} rows: "
+              + ("all equal the mart" if not bad else f"{len(bad)} of {len(result.checks)} differ"))
+            for c in bad[:10]:
+                w(f"    MISMATCH {c['check']} row {c['row_key']}: mart {_trace_value(c['mart'])}, "
+                  f"recomputed {_trace_value(c['recomputed'])} = {c['formula']}")
+    w()
+    w("RECONCILED: the traced lines give the mart figure" if result.reconciled else
+      "NOT RECONCILED: see the differences above")

@@ -36,7 +36,8 @@ import uuid
 from pathlib import Path
 from typing import Iterable
 
-from base import settings as _settings  # noqa: F401  (telemetry-off environment first)
+from base.settings import Paths  # (importing base.settings first turns telemetry off)
+from base.sql import sql_literal
 
 NAMESPACE = "pbk-warehouse"
 NIGHTLY_JOB = "pbk.nightly"
@@ -48,16 +49,20 @@ def job_namespace() -> str:
     return os.environ.get("PBK_LINEAGE_NAMESPACE") or NAMESPACE
 
 
+def _paths(home) -> Paths:
+    return Paths(Path(home).resolve())
+
+
 def lineage_dir(home) -> Path:
-    return Path(home).resolve() / "lineage"
+    return _paths(home).lineage
 
 
 def warehouse_namespace(home) -> str:
-    return f"duckdb://{(Path(home).resolve() / 'warehouse.duckdb')}"
+    return f"duckdb://{_paths(home).warehouse}"
 
 
 def published_namespace(home) -> str:
-    return f"duckdb://{(Path(home).resolve() / 'published' / 'pbk.duckdb')}"
+    return f"duckdb://{_paths(home).published / 'pbk.duckdb'}"
 
 
 def run_uuid(run_id: str, job_name: str) -> str:
@@ -233,12 +238,12 @@ def emit_dbt_events(home, run_id: str, *, target_dir: Path | None = None,
     from openlineage.client.facet_v2 import documentation_job
 
     home = Path(home).resolve()
-    target = Path(target_dir) if target_dir else home / "dbt" / "target"
+    target = Path(target_dir) if target_dir else Paths(home).dbt_target
     manifest = _load_json(target / "manifest.json")
     results = _load_json(target / "run_results.json")
     if not manifest or not results:
         return []
-    catalog = _load_json(home / "docs" / "dbt" / "catalog.json") or {}
+    catalog = _load_json(Paths(home).dbt_docs / "catalog.json") or {}
     cat_nodes = {**(catalog.get("nodes") or {}), **(catalog.get("sources") or {})}
     w = writer or LineageWriter(home, run_id)
     ns = warehouse_namespace(home)
@@ -378,7 +383,7 @@ def emit_publish_events(home, run_id: str, result, *, writer: LineageWriter | No
                                      outputFacets=stats))
         schema, table = name.split(".", 1)
         outputs.append(OutputDataset(
-            namespace="file", name=str(home / "published" / "parquet" / schema / f"{table}.parquet"),
+            namespace="file", name=str(Paths(home).published / "parquet" / schema / f"{table}.parquet"),
             facets={"storage": storage_dataset.StorageDatasetFacet(storageLayer="file",
                                                                    fileFormat="parquet")},
             outputFacets=stats))
@@ -398,8 +403,7 @@ def checks_from_dq_results(home, run_id: str) -> list[dict]:
 
     con = duckdb.connect(":memory:")
     try:
-        path = str(Path(home).resolve() / "warehouse.duckdb").replace("'", "''")
-        con.execute(f"ATTACH '{path}' AS wh (READ_ONLY)")
+        con.execute(f"ATTACH {sql_literal(_paths(home).warehouse)} AS wh (READ_ONLY)")
         rows = con.execute("SELECT suite, rule, severity, success, unexpected_count, message "
                            "FROM wh.ops.dq_results WHERE run_id = ? ORDER BY suite, rule",
                            [run_id]).fetchall()

@@ -16,7 +16,7 @@ def status(p: Paths, limit: int = 20) -> dict:
     except WarehouseBusy as exc:
         # a run is writing: the load log is readable once it is done; readers use the published
         # copy meanwhile
-        from .publish import current_version_dir
+        from .published_versions import current_version_dir
 
         current = current_version_dir(p.home)
         return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": [],

@@ -19,8 +19,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-from serving.publish import (DB_NAME, BlockingFailure, current_manifest,
-                            current_version_dir, publish)
+from serving.publish import publish
+from serving.publish_gate import BlockingFailure
+from serving.published_versions import DB_NAME, current_manifest, current_version_dir
 from pristine import copy_home, pristine_home
 
 STATE_SQL = ("SELECT (SELECT CAST(sum(realized_cumulative) AS VARCHAR) FROM marts.mart_absorption), "

@@ -15,7 +15,9 @@ import duckdb
 import pytest
 
 from pristine import pristine_home
-from serving.trace import MARTS, TraceError, add_trace_parser, parse_keys, run_trace, trace
+from pbk.trace_command import add_trace_parser, parse_keys
+from serving.trace.marts import MARTS
+from serving.trace.reconcile import TraceError, run_trace, trace
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
@@ -29,7 +31,7 @@ def home(built):
 
 @pytest.fixture(scope="module")
 def con(home):
-    from serving.publish import current_version_dir
+    from serving.published_versions import current_version_dir
 
     c = duckdb.connect(str(current_version_dir(home) / "pbk.duckdb"), read_only=True)
     yield c
