@@ -29,6 +29,16 @@ class Paths:
         return self.home / "archive"
 
     @property
+    def rejected(self) -> Path:
+        """Files not loaded, each kept under its load id (archive/rejected/<load_id>/)."""
+        return self.archive / "rejected"
+
+    @property
+    def tmp(self) -> Path:
+        """Private copies, stage files and DuckDB's spill files."""
+        return self.home / "tmp"
+
+    @property
     def warehouse(self) -> Path:
         return self.home / "warehouse.duckdb"
 

@@ -6,6 +6,9 @@ file describe the same bytes even if the original is rewritten meanwhile.
 
     taken = take(path, tmp_dir)        # FileRejected / FileInFlight on a file that cannot be taken
     taken.copy, taken.sha256, taken.lines, taken.evidence
+
+Which files to take: `landing_files` (settled files of landing), `expand_inputs` (files and
+directories named on the command line); `still_the_file_read` before a landing file is removed.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FileInFlight, FileRejected
+from base.settings import Paths
 
 CHUNK = 1 << 22
 # A landing file is taken when it has not changed for this long (upload tools that write in place
@@ -247,3 +251,59 @@ def take(path: Path, tmp_dir: Path, follow_symlink: bool = True) -> Taken:
                            "written? left in place for the next run")
     return Taken(Path(path), copy, digest.hexdigest(), size, lines.result(), evidence.result(),
                  (before.st_ino, before.st_size, before.st_mtime_ns))
+
+
+def expand_inputs(inputs: list[Path]) -> list[tuple[Path, Path | None]]:
+    """(file, the directory it was found in or None when named itself)."""
+    files = []
+    for p in inputs:
+        if p.is_dir() and not p.is_symlink():
+            files += [(c, p) for c in sorted(p.iterdir()) if not c.name.startswith(".")
+                      and not c.name.endswith(IN_PROGRESS_SUFFIXES)
+                      and not (c.is_dir() and not c.is_symlink())]
+        else:
+            files.append((p, None))
+    return files
+
+
+def still_the_file_read(path: Path, taken: Taken | None) -> bool:
+    """The landing path still holds the file that was read (not a newer upload under its name)."""
+    if taken is None:
+        return False
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return (st.st_ino, st.st_size, st.st_mtime_ns) == taken.identity
+
+
+def _landing_candidates(p: Paths) -> list[Path]:
+    return sorted(c for c in p.landing.iterdir()
+                  if not c.name.startswith(".") and not c.name.endswith(IN_PROGRESS_SUFFIXES)
+                  and not (c.is_dir() and not c.is_symlink()))
+
+
+def landing_files(p: Paths, settle: float | None = None, wait: bool = True) -> list[Path]:
+    """Files waiting in landing, oldest name first; hidden files, in-progress uploads (.part...) and
+    directories are left alone. A file modified within the settle interval is waited for (once, up
+    to the interval); one still changing after that stays for a later run (waiting_to_settle).
+    wait=False: every candidate, settled or not (the landing sensor defers by itself)."""
+    if not p.landing.exists():
+        return []
+    settle = settle_seconds() if settle is None else settle
+    files = _landing_candidates(p)
+    if not wait:
+        return files
+    young = [f for f in files if unsettled(f, seconds=settle)]
+    if young:
+        newest = max(os.lstat(f).st_mtime for f in young)
+        time.sleep(max(0.0, min(settle, newest + settle - time.time())))
+        files = [f for f in _landing_candidates(p) if not unsettled(f, seconds=settle)]
+    return files
+
+
+def waiting_to_settle(p: Paths, settle: float | None = None) -> list[Path]:
+    """Landing files left for a later run: they changed within the settle interval."""
+    if not p.landing.exists():
+        return []
+    return [f for f in _landing_candidates(p) if unsettled(f, seconds=settle)]

@@ -1,7 +1,7 @@
 """Which extract kind a file is, from its header row only, read cheaply: the first line of a CSV,
 the first rows of an XLSX sheet, the schema of a Parquet file. The same header mapping the loader
-uses (ingest.loader.detect_kind), for the landing sensor and scan, which must not load a file to
-route it."""
+uses (ingest.header_mapping.detect_kind), for the landing sensor and scan, which must not load a
+file to route it."""
 from __future__ import annotations
 
 import csv
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .contracts import CONTRACTS, normalise_header
 from .errors import FileRejected
-from .loader import detect_kind, map_headers
+from .header_mapping import detect_kind, map_headers
 from .readers import detect_delimiter, file_format
 
 

@@ -31,7 +31,7 @@ from dagster_dbt import (DagsterDbtTranslator, DagsterDbtTranslatorSettings, Dbt
 from base.dbt import (PROFILES_DIR, PROJECT_DIR, dbt_environment, project_fingerprint,
                       release_connections)
 from base.settings import Paths
-from ingest.loader import connect
+from ingest.raw_tables import connect
 
 from .instance import WAREHOUSE_POOL
 from .resources import WarehouseResource, retry_if_transient

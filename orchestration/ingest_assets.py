@@ -22,7 +22,10 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
 from expectations.config import load as load_dq_config
 from expectations.rules import extract_rules
 from ingest.contracts import CONTRACTS, KINDS
-from ingest.loader import FileResult, connect, ingest_files, waiting_to_settle
+from ingest.intake import waiting_to_settle
+from ingest.loader import ingest_files
+from ingest.raw_tables import connect
+from ingest.results import FileResult
 
 from .instance import WAREHOUSE_POOL
 from .landing import scan_landing

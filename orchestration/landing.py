@@ -15,8 +15,7 @@ from pathlib import Path
 
 from base.settings import Paths
 from ingest.contracts import KINDS
-from ingest.intake import refusal
-from ingest.loader import landing_files
+from ingest.intake import landing_files, refusal
 from ingest.sniff import sniff_kind
 
 

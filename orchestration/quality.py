@@ -13,7 +13,7 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
 from expectations.config import load as load_dq_config
 from expectations.marts import mart_suites
 from ingest.contracts import KINDS
-from ingest.loader import connect
+from ingest.raw_tables import connect
 from base.settings import Paths
 
 from .instance import WAREHOUSE_POOL

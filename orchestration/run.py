@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.contracts import KINDS
-from ingest.loader import EXIT_OK, EXIT_REJECTED, FileResult
+from ingest.results import EXIT_OK, EXIT_REJECTED, FileResult
 from base.settings import Paths, paths
 
 from .automation import NIGHTLY_JOB

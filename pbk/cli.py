@@ -33,7 +33,8 @@ def cmd_generate(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from ingest.loader import EXIT_INTERNAL_ERROR, exit_code, ingest_files, ingest_landing
+    from ingest.loader import ingest_files, ingest_landing
+    from ingest.results import EXIT_INTERNAL_ERROR, exit_code
     from base.warehouse_file import WarehouseBusy, WarehouseDamaged
 
     home = settings.paths()

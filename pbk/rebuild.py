@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 from base.files import sha256_file
-from ingest.loader import MANIFEST, Loader
+from ingest.archive import MANIFEST
+from ingest.loader import Loader
 from base.settings import Paths
 
 

@@ -10,7 +10,7 @@ from base.settings import Paths
 
 def generate_docs(p: Paths) -> Path:
     """Write the site and return its directory. Raises base.dbt.DbtCommandFailed."""
-    from ingest.loader import connect
+    from ingest.raw_tables import connect
 
     connect(p).close()   # every raw table exists, so every dbt source resolves
     p.dbt_docs.mkdir(parents=True, exist_ok=True)

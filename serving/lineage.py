@@ -302,7 +302,7 @@ def emit_dbt_events(home, run_id: str, *, target_dir: Path | None = None,
 
 def emit_ingest_events(home, run_id: str, results: Iterable, *,
                        writer: LineageWriter | None = None) -> list[Path]:
-    """One run per loaded file (ingest.loader.FileResult or dicts with the same fields): input
+    """One run per loaded file (ingest.results.FileResult or dicts with the same fields): input
     the archived file, output raw.<kind> (rows loaded); rejected files as FAIL."""
     from openlineage.client.event_v2 import InputDataset, OutputDataset
     from openlineage.client.facet_v2 import job_type_job, output_statistics_output_dataset
