@@ -31,7 +31,7 @@ from dagster_dbt import (DagsterDbtTranslator, DagsterDbtTranslatorSettings, Dbt
 from base.dbt import (PROFILES_DIR, PROJECT_DIR, dbt_environment, project_fingerprint,
                       release_connections)
 from base.settings import Paths
-from ingest.raw_tables import connect
+from ingest.raw_tables import ensure_raw_tables
 
 from .instance import WAREHOUSE_POOL
 from .resources import WarehouseResource, retry_if_transient
@@ -175,7 +175,7 @@ def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
         """`dbt build` of the selected models and seeds with their data tests."""
         wp = warehouse.paths
         dbt_environment(wp)
-        connect(wp).close()   # every raw table exists, so every dbt source resolves
+        ensure_raw_tables(wp)
         args = ["build"]
         if not config.unit_tests:
             args += ["--exclude-resource-type", "unit_test"]

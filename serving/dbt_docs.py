@@ -10,9 +10,9 @@ from base.settings import Paths
 
 def generate_docs(p: Paths) -> Path:
     """Write the site and return its directory. Raises base.dbt.DbtCommandFailed."""
-    from ingest.raw_tables import connect
+    from ingest.raw_tables import ensure_raw_tables
 
-    connect(p).close()   # every raw table exists, so every dbt source resolves
+    ensure_raw_tables(p)
     p.dbt_docs.mkdir(parents=True, exist_ok=True)
     invoke(p, ["docs", "generate", "--static"], target=p.dbt_docs)
     return p.dbt_docs
