@@ -148,9 +148,9 @@ def main() -> None:
 
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     try:
-        from pbk.generate import generate
+        from pbk.generator.extracts import generate
     except ImportError as exc:  # pragma: no cover
-        raise SystemExit(f"the generator (pbk.generate) is not available: {exc}")
+        raise SystemExit(f"the generator (pbk.generator) is not available: {exc}")
 
     work = args.work or Path(tempfile.mkdtemp(prefix=f"bench-build-{args.scale}-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ def pristine_home(tmp_path_factory) -> dict:
     """{'home': Path, 'pipeline': PipelineResult, 'publish': PublishResult} of the demo sample
     built and published once per session. Copy it (copy_home) before changing anything."""
     if not _PRISTINE:
-        from pbk.generate import generate
+        from pbk.generator.extracts import generate
         from ingest.pipeline import run_pipeline
         from serving.publish import publish
         from base.settings import paths

@@ -9,7 +9,7 @@ import pytest
 
 from expectations.engine import DQContext
 from expectations.marts import validate_marts
-from pbk.generate import generate
+from pbk.generator.extracts import generate
 from ingest.pipeline import run_pipeline
 from base.settings import paths
 
