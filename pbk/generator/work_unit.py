@@ -57,11 +57,13 @@ class UnitGenerator:
         amounts = np.array([ln[3] for ln in current], dtype=np.float64)
         categories = accounts.category[[ln[1] for ln in current]]
         current_outputs = sorted({ln[0] for ln in current})
-        output_budget = np.bincount([ln[0] for ln in current], weights=amounts, minlength=len(outputs))
+        output_budget = np.bincount([ln[0] for ln in current], weights=amounts,
+                                    minlength=len(outputs))
         # the order of the calls is the order of the draws from rnd and nrng: keep it
         return {
             "budget": budget,
-            "budget_plan": plan_rows(nrng, self.fy, unit, amounts, categories, accounts, current_no),
+            "budget_plan": plan_rows(nrng, self.fy, unit, amounts, categories, accounts,
+                                     current_no),
             "realization": self.realization.rows(nrng, inst, unit, outputs, current, amounts,
                                                  categories, accounts),
             "output_volume": volume_rows(rnd, self.fy, self.sbk_by_unit, inst, unit, outputs,

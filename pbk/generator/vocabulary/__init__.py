@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from importlib.resources import files
+from itertools import dropwhile
 
 _HERE = files(__name__)
 
@@ -21,7 +22,7 @@ SPENDING_GROUPS = ("pegawai", "barang", "modal", "bansos", "hibah")
 def _csv_rows(name: str) -> list[dict[str, str]]:
     """The rows of a data CSV; its leading '#' lines describe it."""
     lines = _HERE.joinpath(name).read_text(encoding="utf-8").splitlines()
-    return list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    return list(csv.DictReader(dropwhile(lambda line: line.startswith("#"), lines)))
 
 
 def _json(name: str) -> dict:
@@ -59,7 +60,8 @@ PROGRAM_PATTERNS = tuple(_programs["program_patterns"])
 ACTIVITY_PATTERNS = tuple(_programs["activity_patterns"])
 DUKMAN_ACTIVITIES = tuple(_programs["dukman_activities"])
 
-DUKMAN_OUTPUTS = tuple((r["ro"], r["name"], r["archetype"]) for r in _csv_rows("dukman_outputs.csv"))
+DUKMAN_OUTPUTS = tuple((r["ro"], r["name"], r["archetype"])
+                       for r in _csv_rows("dukman_outputs.csv"))
 TECH_KRO = tuple((r["letters"], r["name"], r["archetype"], int(r["weight"]))
                  for r in _csv_rows("kro_families.csv"))
 
@@ -77,11 +79,14 @@ SUB_ACTIVITY_PATTERNS = _tuples(_regional["sub_activity_patterns"])
 BANSOS_BIDANG = {tuple(b) for b in _regional["bidang_paying_bansos"]}
 HIBAH_BIDANG = {tuple(b) for b in _regional["bidang_paying_hibah"]}
 
-OUTPUT_UNITS = {archetype: _tuples(units) for archetype, units in _json("output_units.json").items()}
+OUTPUT_UNITS = {archetype: _tuples(units)
+                for archetype, units in _json("output_units.json").items()}
 
 # ---- accounts, spending types and funding --------------------------------------------------
-CENTRAL_ACCOUNTS = tuple((r["code"], r["name"], r["group"]) for r in _csv_rows("central_accounts.csv"))
-REGIONAL_ACCOUNTS = tuple((r["code"], r["name"], r["group"]) for r in _csv_rows("regional_accounts.csv"))
+CENTRAL_ACCOUNTS = tuple((r["code"], r["name"], r["group"])
+                         for r in _csv_rows("central_accounts.csv"))
+REGIONAL_ACCOUNTS = tuple((r["code"], r["name"], r["group"])
+                          for r in _csv_rows("regional_accounts.csv"))
 _spending = {r["group"]: r for r in _csv_rows("spending_types.csv")}
 SPENDING_TYPE_CODES = {level: tuple(_spending[group][level] for group in SPENDING_GROUPS)
                        for level in ("pusat", "daerah")}
@@ -112,5 +117,6 @@ SBM_NATIONAL = tuple((r["code"], r["description"], r["unit"], int(r["cost"]))
                      for r in _sbm if r["priced"] == "national")
 SBM_PER_PROVINCE = tuple((r["code"], r["description"], r["unit"], int(r["cost"]))
                          for r in _sbm if r["priced"] == "per_province")
-SBK_TEMPLATES = tuple((r["description"], r["unit"], float(r["base_cost"])) for r in _csv_rows("sbk.csv"))
+SBK_TEMPLATES = tuple((r["description"], r["unit"], float(r["base_cost"]))
+                      for r in _csv_rows("sbk.csv"))
 SBK_LEVELS = tuple((r["level"], float(r["factor"])) for r in _csv_rows("sbk_levels.csv"))
