@@ -20,7 +20,7 @@ def _print_json(doc) -> None:
 
 
 def cmd_generate(args) -> int:
-    from .generate import generate
+    from .generator.extracts import generate
 
     manifest = generate(Path(args.out), scale=args.scale, seed=args.seed,
                         dirty_fraction=args.dirty_fraction, fiscal_year=args.fiscal_year,
@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dirty-fraction", type=float, default=0.0,
                    help="share of rows made dirty as real exports are (counted in manifest.json)")
     p.add_argument("--fiscal-year", type=int, default=2025, help="fiscal year of the extracts")
-    from .export_shapes import SHAPES
+    from .generator.export_shapes import SHAPES
     p.add_argument("--shape", choices=SHAPES, default=SHAPES[0],
                    help="file layout: canonical, or the same data as real exports lay it out "
                         "(_pusat and _daerah files; clean data only)")

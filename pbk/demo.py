@@ -11,7 +11,7 @@ DEMO_DIRTY_FRACTION = 0.01
 def demo(p: Paths) -> tuple[int, list[str] | None]:
     """Run the demo; (exit code, the `pbk trace` arguments of the example the CLI then runs)."""
     from .printing import print_generated, print_run_outcome
-    from .generate import generate
+    from .generator.extracts import generate
 
     p.ensure()
     print(f"PBK_HOME = {p.home}\n")

@@ -155,7 +155,7 @@ def main() -> None:
         child_build(args.child_build, args.full_refresh, args.unit_tests, args.changed_only)
         return
 
-    from pbk.generate import generate
+    from pbk.generator.extracts import generate
 
     work = args.work or Path(tempfile.mkdtemp(prefix=f"bench-build-{args.scale}-"))
     work.mkdir(parents=True, exist_ok=True)

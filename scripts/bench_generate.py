@@ -1,4 +1,4 @@
-"""Benchmark `pbk.generate.generate`: wall time, rows per file, rows/s and peak RSS.
+"""Benchmark `pbk.generator.extracts.generate`: wall time, rows per file, rows/s and peak RSS.
 
     .venv/bin/python scripts/bench_generate.py              # SF 0.1 into a temporary directory
     .venv/bin/python scripts/bench_generate.py --scale 1    # one national year (~20M realization rows)
@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pbk.export_shapes import SHAPES  # noqa: E402
-from pbk.generate import generate  # noqa: E402
+from pbk.generator.export_shapes import SHAPES  # noqa: E402
+from pbk.generator.extracts import generate  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

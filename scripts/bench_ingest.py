@@ -81,7 +81,7 @@ def ingest_once(extracts: Path, home: Path, warm: bool) -> dict:
 
 
 def run(scale: float, seed: int, keep: bool, repeat: int, shape: str) -> dict[str, list[dict]]:
-    from pbk.generate import generate
+    from pbk.generator.extracts import generate
 
     work = Path(tempfile.mkdtemp(prefix=f"bench-ingest-{scale}-{shape}-"))
     try:

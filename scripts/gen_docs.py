@@ -11,7 +11,7 @@ sys.path.insert(0, str(REPO))
 
 from ingest import codes  # noqa: E402
 from ingest.contracts import CODE_PARTS, CONTRACTS, LINEAGE_COLUMNS, SQL_TYPES  # noqa: E402
-from pbk.export_shapes import LAYOUTS  # noqa: E402
+from pbk.generator.export_shapes import LAYOUTS  # noqa: E402
 from ingest.normalise import RULES  # noqa: E402
 
 OUT = REPO / "docs" / "extracts.md"

@@ -15,7 +15,7 @@ def pristine_home(tmp_path_factory) -> dict:
     if not _PRISTINE:
         from base.settings import paths
         from orchestration.run import run_all
-        from pbk.generate import generate
+        from pbk.generator.extracts import generate
 
         home = tmp_path_factory.mktemp("pristine") / "pbk"
         p = paths(home).ensure()

@@ -347,7 +347,7 @@ MART_TABLES = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
 def build_years(root: Path, shapes: dict[int, str]):
     """The generated sample of each fiscal year written in its shape, dropped into landing and
     built by the nightly job."""
-    from pbk.generate import generate
+    from pbk.generator.extracts import generate
     from orchestration.run import run_all
 
     home = root / "home"

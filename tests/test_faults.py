@@ -60,7 +60,7 @@ def query(db: Path, sql: str):
 
 
 def drop_sample(home: Path, seed: int = 20251) -> None:
-    from pbk.generate import generate
+    from pbk.generator.extracts import generate
 
     sample = home / "sample"
     manifest = generate(sample, scale=0.001, seed=seed, dirty_fraction=0.0)

@@ -20,7 +20,9 @@ from ingest.codes import (
     split_regional_work_unit,
 )
 from ingest.contracts import CONTRACTS
-from pbk.generate import ALL_KINDS, CANONICAL_COLUMNS, DIRT_TYPES, FILE_NAMES, generate
+from pbk.generator.canonical import ALL_KINDS, CANONICAL_COLUMNS, FILE_NAMES
+from pbk.generator.dirt import DIRT_TYPES
+from pbk.generator.extracts import generate
 
 SCALE = 0.001
 FISCAL_YEAR = 2025
@@ -594,7 +596,7 @@ def test_instansi_codes_are_the_same_in_every_kind(clean, budget, indicators):
 
 def test_regional_codes_of_provinces_kecamatan_and_uptd():
     """The registry alone (cheap) at a scale with provinces, UPTD and kecamatan."""
-    from pbk.generate import build_registry
+    from pbk.generator.registry import build_registry
 
     regional = [inst for inst in build_registry(42, 0.05) if inst.gov_level == "daerah"]
     provinces = [inst for inst in regional if inst.is_province]
@@ -748,7 +750,7 @@ def mak_codes(cell: str, kddept: str) -> tuple[str, str, str, str]:
 
 def rebuilt_codes(shape: str, stem: str, row: dict[str, str]) -> tuple:
     """(work unit, program, activity, output, account) of a layout row, rebuilt independently of
-    pbk/export_shapes.py; None where the layout does not carry the code."""
+    pbk/generator/export_shapes.py; None where the layout does not carry the code."""
     g = row.get
     if stem.endswith("_pusat") and shape == "sipd-ri":
         return (row["work_unit_code"], g("program_code"), g("activity_code"), row["output_code"]
@@ -913,7 +915,7 @@ def test_shape_with_dirt_or_unknown_shape_is_rejected(tmp_path):
 
 
 def test_layout_examples_and_number_styles():
-    from pbk.export_shapes import LAYOUTS, comma_thousands, indonesian, two_decimals
+    from pbk.generator.export_shapes import LAYOUTS, comma_thousands, indonesian, two_decimals
 
     assert comma_thousands("-1234567") == "-1,234,567"
     assert comma_thousands("1234567.5") == "1,234,567.50"

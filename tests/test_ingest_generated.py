@@ -10,7 +10,7 @@ from collections import Counter
 import duckdb
 import pytest
 
-from pbk.generate import generate
+from pbk.generator.extracts import generate
 from ingest.loader import ingest_landing
 from base.settings import paths
 

@@ -11,7 +11,7 @@ from expectations.engine import DQContext
 from expectations.marts import validate_marts
 from base.settings import paths
 from orchestration.run import run_all
-from pbk.generate import generate
+from pbk.generator.extracts import generate
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ MARTS = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
 
 
 def _drop_sample(home: Path, seed: int = SEED) -> dict:
-    from pbk.generate import generate
+    from pbk.generator.extracts import generate
 
     sample = home / "sample"
     manifest = generate(sample, scale=0.001, seed=seed, dirty_fraction=0.01)

@@ -257,7 +257,7 @@ READER = textwrap.dedent("""
 
 
 def test_bi_reader_during_run_and_publish(home, tmp_path):
-    from pbk.generate import generate
+    from pbk.generator.extracts import generate
     from orchestration.run import run_all
     from base.settings import paths
 
