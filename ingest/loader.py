@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES
 from base.warehouse_file import open_duckdb
 from . import normalise as N
 from . import codes
@@ -346,7 +347,7 @@ def build_typed_select(con, stage: Stage, mapping: Mapping) -> tuple[str, list[s
         label = f"column {header!r}" + ("" if header == column.name else f" ({column.name})")
         expected = N.expected_text(column, styles.get(column.name))
         messages[column.name] = {r: f"{label}: {text}; expected {expected}"
-                                 for r, text in N.RULES.items()}
+                                 for r, text in PARSE_QUARANTINE_MESSAGES.items()}
     for name, (value, error, note) in derivations(mapping).items():
         values[name] = value  # evaluated after the parsed columns it is derived from (below)
         if error:
@@ -534,10 +535,7 @@ class Loader:
         """Rebuild GX Data Docs and the offline front page $PBK_HOME/docs/dq/index.html."""
         if self._dq is None:
             return None
-        from expectations import offline_index
-
-        self._dq.build_docs()
-        return offline_index.build(self.con, self._dq.root)
+        return self.dq_engine.refresh_data_docs(self.con, self.paths.docs, self._dq)
 
     def close(self) -> None:
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
@@ -746,8 +744,9 @@ class Loader:
         # a clean batch (the usual national night) holds nothing: no second pass over the stage
         held = self._held_rows(quarantine_selects, stage, mapping) if quarantined else []
         parse_results = [self.dq_engine.RuleResult(
-            None, rule, "quarantine", field_, False, count, [first_value], reason)
-            for rule, field_, count, _, first_value, reason in held if rule in N.RULES]
+            None, rule, CATALOGUE[rule].severity, field_, False, count, [first_value], reason)
+            for rule, field_, count, _, first_value, reason in held
+            if rule in PARSE_QUARANTINE_MESSAGES]
         rejecting = [r for r in results if r.severity == "reject" and not r.success]
         if rejecting:
             self.dq_engine.record_results(self.con, load_id, None, f"parse_{mapping.kind}",
@@ -788,7 +787,7 @@ class Loader:
                     "INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, NULL, ?, 'malformed_line', ?, "
                     "NULL, ?)",
                     [load_id, result.file, m["row"], mapping.kind, _clip(m["text"]),
-                     f"line {m['line']}: {N.RULES['malformed_line']} ({m['error']})", now])
+                     f"line {m['line']}: {CATALOGUE['malformed_line'].message} ({m['error']})", now])
             recording = time.perf_counter()
             self.dq_engine.record_results(self.con, load_id, None, f"parse_{mapping.kind}",
                                           parse_results, result.file)

@@ -7,7 +7,7 @@ import shutil
 import duckdb
 import pytest
 
-from expectations.engine import DQContext
+from expectations.gx_context import DQContext
 from expectations.marts import validate_marts
 from pbk.generate import generate
 from ingest.pipeline import run_pipeline
