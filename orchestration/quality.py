@@ -1,11 +1,11 @@
 """Data quality after dbt: the GX mart suites as asset checks, and the data-quality report asset.
 
-Every rule of expectations/marts.py is one asset check on the mart it validates (the rule-seed
-weights check sits on core/rule_nka and reads core/rule_sakip_component too). Rules of severity
-``error`` are blocking: when one fails, nothing downstream of that mart runs in that run (the
-data-quality report now, publishing once it exists), the run fails and names the rule.
-``warn`` rules are reported and do not block. Results also land in ops.dq_results under the
-Dagster run id, as `pbk dq` and `pbk status` read them.
+Every mart rule of the catalogue (base/rule_catalogue.py; decided in expectations/marts.py) is one
+asset check on the mart it validates (the rule-seed weights check sits on core/rule_nka and reads
+core/rule_sakip_component too). Rules of severity ``error`` are blocking: when one fails, nothing
+downstream of that mart runs in that run (the data-quality report now, publishing once it exists),
+the run fails and names the rule. ``warn`` rules are reported and do not block. Results also land
+in ops.dq_results under the Dagster run id, as `pbk dq` and `pbk status` read them.
 """
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
                      AssetKey, MaterializeResult, MetadataValue, asset, multi_asset_check)
