@@ -221,8 +221,8 @@ BATCH = (
                     "batch of the same kind and fiscal years"),
     RuleInfo("realization_within_pagu", "batch", "warn",
              "cumulative realization of a work unit passes its current pagu{beyond_tolerance}",
-             "system fact: spending is authorised up to the pagu of the unit's current DIPA/DPA "
-             "revision", ("realization",), "work_unit_code",
+             "system fact: the pagu of the unit's current DIPA/DPA revision is the ceiling of its "
+             "spending", ("realization",), "work_unit_code",
              detail="per work unit and fiscal year, realization (this batch plus earlier loads, "
                     "latest per natural key) above the current pagu (highest revision) by more "
                     "than `realization_over_pagu_tolerance`; the units are listed in "
@@ -243,8 +243,8 @@ def _mart(label, severity, column, message, source) -> RuleInfo:
 def _has_rule_id(suite, column="rule_id") -> RuleInfo:
     return _mart(f"{suite}.rule_id_present", "error", column,
                  "mart row without the rule_id it was computed under",
-                 "system fact: every mart figure names the regulation row (rule seed) it was "
-                 "computed under")
+                 "warehouse design: every mart row carries the rule_id of the rule seed "
+                 "(regulation) it was computed under")
 
 
 MART = (

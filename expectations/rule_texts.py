@@ -3,16 +3,19 @@ in: the thresholds of expectations/config.py, the code examples of ingest/codes.
 kind. What the GX suites store, the Dagster checks describe and docs/data_quality.md shows."""
 from __future__ import annotations
 
+import csv
 import dataclasses
 
 from base.rule_catalogue import RuleInfo, rules_of
 from ingest import codes
+from ingest.build import PROJECT_DIR
 
 from .config import DQConfig
 
-# jenis belanja codes: 2-digit BAS codes (central), Permendagri 90/2019 codes (regional)
-SPENDING_TYPES = ("51", "52", "53", "54", "55", "56", "57", "58",
-                  "5.1.01", "5.1.02", "5.1.03", "5.1.04", "5.1.05", "5.1.06", "5.2", "5.3", "5.4")
+# jenis belanja codes (BAS codes for central government, Permendagri 90/2019 for regional), from
+# the dbt reference seed the models read: one list for the rule and the warehouse
+with open(PROJECT_DIR / "seeds" / "reference" / "ref_spending_type.csv", encoding="utf-8") as seed:
+    SPENDING_TYPES = tuple(row["spending_type_code"] for row in csv.DictReader(seed))
 
 
 def code_examples(thing: str) -> str:
