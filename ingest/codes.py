@@ -3,7 +3,8 @@ code shapes per code system and fiscal-year range, with the source that defines 
 
 Codes are identities. SAKTI/OM-SPAN and SIPD write the same code whole, split over several columns
 or inside one MAK string; `canonical_code_sql` (used by the loader) turns every form into the
-canonical one, and the shape rules (expectations/rules.py) judge the result against `SHAPES`:
+canonical one, and the shape rules (base/rule_catalogue.py, decided in expectations/rules.py) judge
+the result against `SHAPES`:
 
 - a code no real system produces (letters in a numeric segment, stray characters, a satker that
   lost its leading zero in Excel) is quarantined (`PLAUSIBLE` does not match);

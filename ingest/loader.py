@@ -25,6 +25,8 @@ from pathlib import Path
 
 import duckdb
 
+from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES
+
 from . import faults
 from . import normalise as N
 from . import quarantine as Q
@@ -74,10 +76,7 @@ class Loader:
         """Rebuild GX Data Docs and the offline front page $PBK_HOME/docs/dq/index.html."""
         if self._dq is None:
             return None
-        from expectations import offline_index
-
-        self._dq.build_docs()
-        return offline_index.build(self.con, self._dq.root)
+        return self.dq_engine.refresh_data_docs(self.con, self.paths.docs, self._dq)
 
     def close(self) -> None:
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
@@ -223,8 +222,9 @@ class Loader:
         # a clean batch (the usual national night) holds nothing: no second pass over the stage
         held = Q.held_rows(self.con, quarantine_selects, stage) if quarantined else []
         parse_results = [self.dq_engine.RuleResult(
-            None, rule, "quarantine", field_, False, count, [first_value], reason)
-            for rule, field_, count, _, first_value, reason in held if rule in N.RULES]
+            None, rule, CATALOGUE[rule].severity, field_, False, count, [first_value], reason)
+            for rule, field_, count, _, first_value, reason in held
+            if rule in PARSE_QUARANTINE_MESSAGES]
         rejecting = [r for r in results if r.severity == "reject" and not r.success]
         if rejecting:
             self.dq_engine.record_results(self.con, load_id, None, f"parse_{mapping.kind}",

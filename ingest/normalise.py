@@ -2,7 +2,8 @@
 failure breaks. Everything runs inside DuckDB so a national file is never held in Python.
 
 Each builder takes the SQL text of a VARCHAR cell and returns (value_sql, error_sql): error_sql is
-NULL when the cell is fine (or empty), else the name of the rule it breaks.
+NULL when the cell is fine (or empty), else the label of the rule it breaks. The parse rules'
+severities and messages are in the rule catalogue (base/rule_catalogue.py).
 """
 from __future__ import annotations
 
@@ -10,24 +11,6 @@ import re
 
 from .contracts import INDONESIAN_MONTHS, Column
 from base.sql import sql_literal as sql_str
-
-# Rules of the parse stage: name -> plain-language message (quoted in ops.quarantine.reason)
-RULES = {
-    "missing_mandatory": "mandatory field is empty",
-    "unparseable_number": "not a number in the column's format",
-    "unparseable_date": "not a date (expected ISO yyyy-mm-dd, dd/mm/yyyy or '31 Desember 2024')",
-    "unparseable_integer": "not a whole number",
-    "invalid_month": "not a month (1-12 or an Indonesian month name)",
-    "invalid_value": "not one of the allowed values",
-    "duplicate_key_in_file": "natural key repeats an earlier row of the same file",
-    "malformed_line": "wrong number of fields on the line",
-    "underivable_value": "column is absent and cannot be derived from this row",
-    "amount_scientific_notation": "amount in scientific notation: precision lost in Excel (the "
-                                  "mantissa does not hold every digit); export the column as a "
-                                  "number with all digits",
-    "amount_too_large": "amount has more than 36 digits before the decimal point: it does not fit "
-                        "DECIMAL(38,2)",
-}
 
 MONTH_NUMBERS: dict[str, int] = {}
 for _i, _name in enumerate(INDONESIAN_MONTHS, start=1):

@@ -10,6 +10,7 @@ from .contracts import Contract
 from .header_mapping import Mapping
 from .readers import QUARANTINE_TEXT_LIMIT, Stage
 from .typed_values import stage_cell
+from base.rule_catalogue import CATALOGUE
 from base.sql import sql_literal
 
 
@@ -109,7 +110,7 @@ def write_quarantine(con, quarantine_selects: list[str], stage: Stage, load_id: 
             "INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, NULL, ?, 'malformed_line', ?, "
             "NULL, ?)",
             [load_id, file, m["row"], kind, _clip(m["text"]),
-             f"line {m['line']}: {N.RULES['malformed_line']} ({m['error']})", now])
+             f"line {m['line']}: {CATALOGUE['malformed_line'].message} ({m['error']})", now])
 
 
 def quarantined_rows(con, load_id: str) -> tuple[dict[str, int], int]:

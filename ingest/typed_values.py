@@ -11,6 +11,7 @@ from . import normalise as N
 from .contracts import CONTRACTS, SQL_TYPES
 from .header_mapping import Mapping
 from .readers import Stage
+from base.rule_catalogue import PARSE_QUARANTINE_MESSAGES
 from base.sql import sql_literal
 
 
@@ -60,7 +61,7 @@ def build_typed_select(con, stage: Stage, mapping: Mapping) -> tuple[str, list[s
         label = f"column {header!r}" + ("" if header == column.name else f" ({column.name})")
         expected = N.expected_text(column, styles.get(column.name))
         messages[column.name] = {r: f"{label}: {text}; expected {expected}"
-                                 for r, text in N.RULES.items()}
+                                 for r, text in PARSE_QUARANTINE_MESSAGES.items()}
     for name, (value, error, note) in derivations(mapping).items():
         values[name] = value  # evaluated after the parsed columns it is derived from (below)
         if error:

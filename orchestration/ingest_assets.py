@@ -20,7 +20,7 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
                      multi_asset)
 
 from expectations.config import load as load_dq_config
-from expectations.rules import extract_rules
+from expectations.rule_texts import rendered_rules
 from ingest.contracts import CONTRACTS, KINDS
 from ingest.intake import waiting_to_settle
 from ingest.loader import ingest_files
@@ -32,14 +32,6 @@ from .landing import scan_landing
 from .resources import WarehouseResource, retry_if_transient
 
 INGEST_OP_NAME = "ingest_landing"
-BATCH_RULES = {
-    "row_count_drop": ("warn", "batch has far fewer rows than the previous batch of the same kind "
-                               "and fiscal years"),
-    "quarantine_share": ("reject", "more of the batch's rows quarantined than a batch may lose: the "
-                                   "whole file is rejected and held in archive/rejected/"),
-    "realization_within_pagu": ("warn", "cumulative realization of a work unit passes its current "
-                                        "pagu"),
-}
 
 
 def ingest_key(kind: str) -> AssetKey:
@@ -51,12 +43,11 @@ def check_name(label: str) -> str:
 
 
 def rules_of(kind: str) -> list[tuple[str, str, str]]:
-    """(label, severity, message) of the GX rules a batch of this kind is validated with."""
-    rules = [(r.label, r.severity, r.message) for r in extract_rules(kind, load_dq_config())]
-    for label, (severity, message) in BATCH_RULES.items():
-        if label != "realization_within_pagu" or kind == "realization":
-            rules.append((label, severity, message))
-    return rules
+    """(label, severity, message) of the GX rules (row, then batch) a batch of this kind is
+    validated with, from the rule catalogue."""
+    cfg = load_dq_config()
+    return [(r.label, r.severity, r.message)
+            for stage in ("row", "batch") for r in rendered_rules(stage, cfg, kind)]
 
 
 def ingest_specs() -> tuple[list[AssetSpec], list[AssetCheckSpec]]:

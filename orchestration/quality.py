@@ -1,11 +1,11 @@
 """Data quality after dbt: the GX mart suites as asset checks, and the data-quality report asset.
 
-Every rule of expectations/marts.py is one asset check on the mart it validates (the rule-seed
-weights check sits on core/rule_nka and reads core/rule_sakip_component too). Rules of severity
-``error`` are blocking: when one fails, nothing downstream of that mart runs in that run (the
-data-quality report now, publishing once it exists), the run fails and names the rule.
-``warn`` rules are reported and do not block. Results also land in ops.dq_results under the
-Dagster run id, as `pbk dq` and `pbk status` read them.
+Every mart rule of the catalogue (base/rule_catalogue.py; decided in expectations/marts.py) is one
+asset check on the mart it validates (the rule-seed weights check sits on core/rule_nka and reads
+core/rule_sakip_component too). Rules of severity ``error`` are blocking: when one fails, nothing
+downstream of that mart runs in that run (the data-quality report now, publishing once it exists),
+the run fails and names the rule. ``warn`` rules are reported and do not block. Results also land
+in ops.dq_results under the Dagster run id, as `pbk dq` and `pbk status` read them.
 """
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
                      AssetKey, MaterializeResult, MetadataValue, asset, multi_asset_check)
@@ -57,8 +57,7 @@ def make_mart_checks():
                        can_subset=True, pool=WAREHOUSE_POOL,
                        description="GX suites on the marts (expectations/marts.py)")
     def gx_mart_suites(context, warehouse: WarehouseResource):
-        from expectations import offline_index
-        from expectations.engine import DQContext
+        from expectations.gx_context import DQContext, refresh_data_docs
         from expectations.marts import validate_marts
 
         p = warehouse.paths
@@ -85,8 +84,7 @@ def make_mart_checks():
                               "sample": MetadataValue.json(r.sample)})
             if blocked:
                 # the report asset will not run: document the failure now
-                dq.build_docs()
-                offline_index.build(con, dq.root)
+                refresh_data_docs(con, p.docs, dq)
         finally:
             con.close()
 
@@ -103,15 +101,12 @@ def make_dq_report():
                        "files) rebuilt from ops.dq_results, ops.quarantine and ops.load_log once "
                        "the batches are loaded and the marts have passed their blocking checks.")
     def dq_report(context: AssetExecutionContext, warehouse: WarehouseResource):
-        from expectations import offline_index
-        from expectations.engine import DQContext
+        from expectations.gx_context import refresh_data_docs
 
         p: Paths = warehouse.paths
         con = connect(p)
         try:
-            dq = DQContext(p.docs)
-            dq.build_docs()
-            index = offline_index.build(con, dq.root)
+            index = refresh_data_docs(con, p.docs)
             mart_rules = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE NOT success), "
                 "list(rule ORDER BY rule) FILTER (WHERE NOT success) "
@@ -121,7 +116,7 @@ def make_dq_report():
             con.close()
         return MaterializeResult(metadata={
             "front_page": MetadataValue.path(str(index)),
-            "data_docs": MetadataValue.path(str(dq.site_index)),
+            "data_docs": MetadataValue.path(str(index)),   # GX's pages lead to the front page
             "mart_rules_checked": int(mart_rules[0] or 0),
             "mart_rules_failing_warn": MetadataValue.json(mart_rules[2] or []),
             "quarantined_rows_total": int(quarantined),

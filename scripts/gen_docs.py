@@ -1,5 +1,5 @@
-"""Writes docs/extracts.md (from ingest/contracts.py) and docs/data_quality.md (from
-expectations/rules.py), so what is documented is what is enforced. `tests/test_docs.py` fails when
+"""Writes docs/extracts.md (from ingest/contracts.py) and docs/data_quality.md (from the rule
+catalogue, base/rule_catalogue.py), so what is documented is what is enforced. `tests/test_docs.py` fails when
 a committed page is out of date: run this script after changing a contract or a rule."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ sys.path.insert(0, str(REPO))
 from ingest import codes  # noqa: E402
 from ingest.contracts import CODE_PARTS, CONTRACTS, LINEAGE_COLUMNS, SQL_TYPES  # noqa: E402
 from pbk.generator.export_shapes import LAYOUTS  # noqa: E402
-from ingest.normalise import RULES  # noqa: E402
+from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES  # noqa: E402
 
 OUT = REPO / "docs" / "extracts.md"
 DQ_OUT = REPO / "docs" / "data_quality.md"
@@ -109,7 +109,7 @@ LINEAGE_MEANING = {
 
 def render() -> str:
     out = [INTRO]
-    out += [f"| `{rule}` | {text} |\n" for rule, text in RULES.items()]
+    out += [f"| `{rule}` | {text} |\n" for rule, text in PARSE_QUARANTINE_MESSAGES.items()]
     out.append(LINEAGE)
     out += [f"| `{name}` | {sql_type} | {LINEAGE_MEANING[name]} |\n" for name, sql_type in LINEAGE_COLUMNS]
     out.append("\n## Kinds\n")
@@ -219,8 +219,9 @@ Indicator, SAKIP and cost-standard files keep the canonical layout.
 DQ_INTRO = """# Data quality
 
 Great Expectations (GX Core 1.x) is the rule engine for extract batches and marts; dbt tests cover
-what is relational inside the warehouse. This page is generated from `expectations/rules.py` and
-`expectations/engine.py` by `scripts/gen_docs.py`.
+what is relational inside the warehouse. This page is generated from the rule catalogue
+(`base/rule_catalogue.py`: one row per rule, with its label, severity, message and source) by
+`scripts/gen_docs.py`.
 
 ## How a batch is checked
 
@@ -253,7 +254,7 @@ def render_dq() -> str:
     from dataclasses import fields
 
     from expectations.config import DQConfig
-    from expectations.rules import PARSE_RULES, extract_rules
+    from expectations.rule_texts import rendered_rules
 
     cfg = DQConfig(max_fiscal_year=2099)  # the documented default is "next year"; see config.py
     out = [DQ_INTRO.replace("{chunk:,}", f"{cfg.chunk_rows:,}")]
@@ -264,37 +265,53 @@ def render_dq() -> str:
     for kind in CONTRACTS:
         out.append(f"\n### `{kind}` (suite `extract_{kind}`)\n\n| rule | severity | column | "
                    "message | expected |\n|---|---|---|---|---|\n")
-        for rule in extract_rules(kind, cfg):
+        for rule in rendered_rules("row", cfg, kind):
             expected = rule.expected.replace("2099", "next year")
-            out.append(f"| `{rule.label}` | {rule.severity} | `{rule.field}` | {rule.message} | "
+            out.append(f"| `{rule.label}` | {rule.severity} | `{rule.column}` | {rule.message} | "
                        f"{expected} |\n")
     out.append("""
 ## Batch rules (suite `batch_<kind>`)
 
 | rule | severity | applies to | what |
 |---|---|---|---|
-| `quarantine_share` | reject | every kind | quarantined rows (parse and row rules together) pass both `max_quarantine_share` of the batch and `max_quarantine_rows` rows: something systematic is wrong, the whole file is refused (a 7-row file with 2 bad rows loads the other 5) |
-| `row_count_drop` | warn | every kind | the batch has over `max_row_count_drop` fewer rows than the previous loaded batch of the same kind and fiscal years |
-| `realization_within_pagu` | warn | realization | per work unit and fiscal year, realization (this batch plus earlier loads, latest per natural key) above the current pagu (highest revision) by more than `realization_over_pagu_tolerance`; the units are listed in `ops.dq_results.sample` for auditors |
-
+""")
+    for rule in rendered_rules("batch", cfg):
+        kinds = "every kind" if set(rule.applies_to) == set(CONTRACTS) else ", ".join(rule.applies_to)
+        out.append(f"| `{rule.label}` | {rule.severity} | {kinds} | {rule.detail} |\n")
+    out.append("""
 ## Mart rules (suites `mart_*`, after `dbt build`)
 
 A failing **error** rule blocks publishing; **warn** is recorded.
 
 | suite | rule | severity | column | message |
 |---|---|---|---|---|
-{mart_rules}
+""")
+    for rule in rendered_rules("mart", cfg):
+        out.append(f"| `{rule.applies_to[0]}` | `{rule.label}` | {rule.severity} | `{rule.column}` "
+                   f"| {rule.message} |\n")
+    out.append("""
 ## Parse-stage rules
 
 | rule | severity |
 |---|---|
 """)
-    out += [f"| `{rule}` | {severity} |\n" for rule, severity in PARSE_RULES.items()]
-    from expectations.marts import mart_suites
+    out += [f"| `{rule.label}` | {rule.severity} |\n" for rule in rendered_rules("parse", cfg)]
+    out.append("""
+## Rule catalogue: every rule once, with its source
 
-    mart_rows = "".join(f"| `{suite}` | `{r.label}` | {r.severity} | `{r.column}` | {r.message} |\n"
-                        for suite, (_, rules) in mart_suites(cfg).items() for r in rules)
-    out = [part.replace("{mart_rules}", mart_rows) for part in out]
+`base/rule_catalogue.py` declares each rule once; the loader, the GX suites, the Dagster asset
+checks and this page read it. Parse rules are decided in `ingest/`, row rules in
+`expectations/rules.py`, batch rules in `expectations/batch_rules.py`, mart rules in
+`expectations/marts.py`.
+
+| rule | stage | severity | applies to | source |
+|---|---|---|---|---|
+""")
+    for rule in CATALOGUE.values():
+        applies = ("every kind" if set(rule.applies_to) == set(CONTRACTS)
+                   else ", ".join(f"`{a}`" for a in rule.applies_to))
+        out.append(f"| `{rule.label}` | {rule.stage} | {rule.severity} | {applies} | "
+                   f"{rule.source or ''} |\n")
     out.append("""
 ## Where to look
 

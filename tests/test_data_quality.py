@@ -301,7 +301,7 @@ def test_data_docs_open_offline(warehouse):
 def test_data_docs_render_only_new_or_changed_pages(warehouse):
     """Each run renders the pages it lacks (new results, suites stored since their page) rather
     than every result ever stored."""
-    from expectations.engine import DQContext
+    from expectations.gx_context import DQContext
 
     home, _, _ = warehouse
     dq = DQContext(home.docs)
@@ -340,7 +340,7 @@ def test_committed_gx_configuration_declares_the_frame_asset():
     suites validate and its whole-frame batch definition are declared there."""
     import yaml
 
-    from expectations.engine import CONFIG_DIR, DATASOURCE, FRAME_ASSET, FRAME_BATCH
+    from expectations.gx_context import CONFIG_DIR, DATASOURCE, FRAME_ASSET, FRAME_BATCH
 
     config = yaml.safe_load((CONFIG_DIR / "great_expectations.yml").read_text())
     assets = config["fluent_datasources"][DATASOURCE]["assets"]
@@ -353,7 +353,7 @@ def test_stored_suites_are_reused_until_their_rules_change(tmp_path):
     changed rule (here a configured threshold) stores the suite again."""
     import great_expectations as gx
 
-    from expectations.engine import CONFIG_DIR, DQContext
+    from expectations.gx_context import CONFIG_DIR, DQContext
 
     def expectations(max_share):
         e = gx.expectations.ExpectColumnValuesToBeBetween(column="share", max_value=max_share)
@@ -410,7 +410,7 @@ def test_a_cut_short_gx_definition_is_stored_again(tmp_path, damaged):
     import great_expectations as gx
     import pandas as pd
 
-    from expectations.engine import DQContext
+    from expectations.gx_context import DQContext
 
     e = gx.expectations.ExpectColumnValuesToBeBetween(column="share", max_value=0.5)
     e.meta = {"label": "share_bound", "severity": "warn", "message": "share too high"}

@@ -7,7 +7,7 @@ import shutil
 import duckdb
 import pytest
 
-from expectations.engine import DQContext
+from expectations.gx_context import DQContext
 from expectations.marts import validate_marts
 from base.settings import paths
 from orchestration.run import run_all
