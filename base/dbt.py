@@ -5,6 +5,7 @@ in this process (docs generate). Builds themselves run only in the Dagster job
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -16,6 +17,10 @@ from .settings import Paths
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 PROFILES_DIR = PROJECT_DIR   # profile `pbk` is kept inside the project
+
+# The marts, as the dbt project defines them (one model file each in models/marts/): the one list
+# that the summary, the GX mart suites, the benchmarks and the tests read.
+MARTS: tuple[str, ...] = tuple(sorted(p.stem for p in (PROJECT_DIR / "models" / "marts").glob("mart_*.sql")))
 
 # dbt's invocation state is process-global: one in-process dbt command at a time.
 _LOCK = threading.Lock()
@@ -56,22 +61,41 @@ class NodeResult:
         return self.status in ("error", "fail", "runtime error")
 
 
-def run_results(target: Path) -> list[NodeResult]:
-    """The nodes of the last dbt invocation written to `target` (its run_results.json); [] when
-    there is none."""
+@dataclass
+class Invocation:
+    """The last dbt invocation written to a target directory (its run_results.json)."""
+    command: str                   # build / run / test / seed / ...
+    finished_at: dt.datetime | None  # UTC, naive
+    nodes: list[NodeResult]
+
+
+def last_invocation(target: Path) -> Invocation | None:
+    """What run_results.json in `target` records; None when there is none (or it is unreadable)."""
     try:
         doc = json.loads((Path(target) / "run_results.json").read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
-        return []
-    out = []
+        return None
+    finished = None
+    try:
+        finished = dt.datetime.fromisoformat(doc["metadata"]["generated_at"].replace("Z", "+00:00"))
+        finished = finished.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    except (KeyError, TypeError, ValueError):
+        pass
+    nodes = []
     for r in doc.get("results", []):
         uid = r.get("unique_id", "")
         parts = uid.split(".")
-        out.append(NodeResult(
+        nodes.append(NodeResult(
             unique_id=uid, resource_type=parts[0], name=parts[2] if len(parts) > 2 else uid,
             status=r.get("status") or "", message=r.get("message"), failures=r.get("failures"),
             execution_time=float(r.get("execution_time") or 0.0)))
-    return out
+    return Invocation(str(doc.get("args", {}).get("which") or ""), finished, nodes)
+
+
+def run_results(target: Path) -> list[NodeResult]:
+    """The nodes of the last dbt invocation written to `target`; [] when there is none."""
+    invocation = last_invocation(target)
+    return invocation.nodes if invocation else []
 
 
 class DbtCommandFailed(RuntimeError):

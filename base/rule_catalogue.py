@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .dbt import MARTS
+
 STAGE_SEVERITIES = {
     "parse": ("quarantine", "reject"),
     "row": ("quarantine", "warn"),
@@ -230,9 +232,7 @@ BATCH = (
 )
 
 # ------------------------------------------------------------------------------------- mart rules
-MART_SUITES = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
-               "mart_indicator_achievement", "mart_sakip_score", "mart_sakip_component",
-               "mart_budget_relevance", "mart_rules")   # mart_rules: the rule seeds themselves
+MART_SUITES = MARTS + ("mart_rules",)   # mart_rules: the rule seeds themselves
 EFFICIENCY = "PMK 214/PMK.02/2017: NE = 50 + (E / 20) x 50 with E clamped to [-20, 20]"
 
 

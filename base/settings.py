@@ -43,6 +43,11 @@ class Paths:
         return self.home / "warehouse.duckdb"
 
     @property
+    def lock(self) -> Path:
+        """Held by the one run writing the warehouse (orchestration.resources.warehouse_lock)."""
+        return self.home / "warehouse.lock"
+
+    @property
     def published(self) -> Path:
         return self.home / "published"
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from .settings import Paths
+
 LOCK_MARKERS = ("could not set lock on file", "conflicting lock is held")
 
 
@@ -21,7 +23,7 @@ class WarehouseDamaged(RuntimeError):
 def holder_of(home: Path) -> str | None:
     """The run holding $PBK_HOME/warehouse.lock, as it wrote itself there (pid, since when)."""
     try:
-        text = (Path(home) / "warehouse.lock").read_text(errors="replace").strip()
+        text = Paths(Path(home)).lock.read_text(errors="replace").strip()
     except OSError:
         return None
     return text or None

@@ -6,15 +6,13 @@ import hashlib
 import html
 import json
 import logging
-import os
 import shutil
 from pathlib import Path
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+import base.settings  # noqa: F401  (telemetry off before GX is imported)
+import great_expectations as gx
 
-import great_expectations as gx  # noqa: E402
-
-from . import offline_index  # noqa: E402
+from . import offline_index
 
 CONFIG_DIR = Path(__file__).resolve().parent / "gx"
 log = logging.getLogger(__name__)

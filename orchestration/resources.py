@@ -64,7 +64,7 @@ def warehouse_lock(home: Path, timeout: float | None = None, on_wait=None) -> It
     """Exclusive lock on $PBK_HOME/warehouse.lock: one writing run per warehouse. Blocks until the
     holder finishes (or raises WarehouseLockTimeout after `timeout` seconds). The lock is released
     by the kernel if the holder dies, so a killed run never wedges the next one."""
-    path = Path(home) / "warehouse.lock"
+    path = Paths(Path(home)).lock
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -41,7 +41,7 @@ def demo(p: Paths) -> tuple[int, list[str] | None]:
         print("NOT published: a blocking check failed (see above); the previous version stays.")
     print(f"dbt docs (offline):      {p.docs / 'dbt' / 'static_index.html'}")
     print(f"Data Docs (offline):     {p.docs / 'dq' / 'index.html'}   (pbk dq lists failing rules)")
-    print(f"Lineage events:          {p.home / 'lineage' / outcome.run_id}")
+    print(f"Lineage events:          {p.lineage / outcome.run_id}")
     print(f"Archived source files:   {p.archive}")
     summary = mart_summary(p.warehouse) if p.warehouse.exists() else {"lowest_absorption": []}
     trace_argv = None

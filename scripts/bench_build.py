@@ -31,7 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from serving.summary import MARTS  # the one list of the marts
+from base.dbt import MARTS
+from base.settings import paths
 
 
 def child_build(home: Path, full_refresh: bool, unit_tests: bool, changed_only: bool) -> None:
@@ -124,7 +125,7 @@ def verify_identical(home: Path, snapshot: Path) -> dict:
     """Compare every mart of the warehouse with the copy taken before (EXCEPT ALL both ways)."""
     import duckdb
 
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(paths(home).warehouse), read_only=True)
     con.execute(f"ATTACH '{snapshot}' AS snap (READ_ONLY)")
     diffs = {}
     for m in MARTS:
@@ -187,7 +188,7 @@ def main() -> None:
 
         if args.verify:
             snapshot = work / "incremental.duckdb"
-            shutil.copy(home / "warehouse.duckdb", snapshot)
+            shutil.copy(paths(home).warehouse, snapshot)
             report["full_refresh_build"] = run_build(home, full_refresh=True, unit_tests=args.unit_tests)
             report["marts_differing_rows"] = verify_identical(home, snapshot)
     finally:

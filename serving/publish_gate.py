@@ -4,10 +4,10 @@ prints."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from base.dbt import last_invocation
 from base.settings import Paths
 from base.sql import quote_ident
 
@@ -85,23 +85,11 @@ def blocking_failures_of(con, run_id: str | None = None, catalog: str = "wh"
 
 def last_dbt_build(home: Path, target: Path | None = None) -> tuple[dt.datetime | None, list[str]]:
     """(finished at, failed nodes) of the last dbt build/run in its target directory (default
-    $PBK_HOME/dbt/target; the Dagster job passes its own)."""
-    path = Path(target or Paths(Path(home)).dbt_target) / "run_results.json"
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    $PBK_HOME/dbt/target)."""
+    invocation = last_invocation(target or Paths(Path(home)).dbt_target)
+    if invocation is None or invocation.command not in ("build", "run"):
         return None, []
-    if doc.get("args", {}).get("which") not in ("build", "run"):
-        return None, []
-    finished = None
-    try:
-        finished = dt.datetime.fromisoformat(doc["metadata"]["generated_at"].replace("Z", "+00:00"))
-        finished = finished.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    except (KeyError, ValueError):
-        pass
-    failed = [r["unique_id"] for r in doc.get("results", [])
-              if r.get("status") in ("error", "fail", "runtime error")]
-    return finished, failed
+    return invocation.finished_at, [n.unique_id for n in invocation.nodes if n.failed]
 
 
 def as_failure(f) -> BlockingFailure:

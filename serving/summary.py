@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
-from base.warehouse_file import open_duckdb
+from base.dbt import MARTS
 from base.settings import Paths
-
-MARTS = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
-         "mart_indicator_achievement", "mart_sakip_component", "mart_sakip_score",
-         "mart_budget_relevance")
+from base.warehouse_file import open_duckdb
 
 
 def mart_summary(database) -> dict:
