@@ -90,7 +90,7 @@ PARSE = (
 CODED_KINDS = ("budget", "budget_plan", "realization", "output_volume", "indicator")
 BUDGET_LINE_KINDS = ("budget", "realization")          # full MAK: program, kegiatan, output, akun
 OUTPUT_KINDS = ("budget", "realization", "output_volume")
-CODE_FORMATS = ("code formats of SAKTI/OM-SPAN and SIPD: ingest/codes.py, each shape with its "
+CODE_FORMATS = ("code formats of SAKTI/OM-SPAN and SIPD: base/codes.py, each shape with its "
                 "regulation")
 
 

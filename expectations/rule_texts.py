@@ -1,5 +1,5 @@
 """The texts of the rule catalogue (base/rule_catalogue.py) with this configuration's values filled
-in: the thresholds of expectations/config.py, the code examples of ingest/codes.py, the extract
+in: the thresholds of expectations/config.py, the code examples of base/codes.py, the extract
 kind. What the GX suites store, the Dagster checks describe and docs/data_quality.md shows."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import csv
 import dataclasses
 
 from base.rule_catalogue import RuleInfo, rules_of
-from ingest import codes
+from base import codes
 from base.dbt import PROJECT_DIR
 
 from .config import DQConfig

@@ -15,7 +15,7 @@ from typing import Callable
 
 from base.rule_catalogue import rules_of
 from base.sql import sql_literal
-from ingest import codes
+from base import codes
 from base.dbt import PROJECT_DIR
 
 from .config import DQConfig

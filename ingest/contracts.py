@@ -74,7 +74,7 @@ def C(name, type_, mandatory=True, aliases=(), vocabulary=(), description="", fa
 
 # Code parts: headers of exports that split a code over several columns or join several codes in
 # one (SAKTI/OM-SPAN). They are not stored as columns of their own (the raw cells stay in _extra);
-# the loader builds the canonical codes from them (ingest/codes.py).
+# the loader builds the canonical codes from them (base/codes.py).
 CODE_PARTS = {
     "eselon1": ("KDUNIT", "kode_eselon1", "kode_unit_eselon1"),   # '01' of program 019.01.WA
     "ro": ("KDSOUTPUT", "KDRO", "kode_ro", "kode_sub_output"),    # '994' of output 4209.EBA.994

@@ -1,16 +1,16 @@
 """Typed values: the SELECT over a stage that gives each contract column its typed value and the
 rule it breaks (or NULL), with canonical codes and derived columns. See ingest/normalise.py (the
-parse rules) and ingest/codes.py (the code shapes)."""
+parse rules) and base/codes.py (the code shapes)."""
 from __future__ import annotations
 
 import functools
 import re
 
-from . import codes
 from . import normalise as N
 from .contracts import CONTRACTS, SQL_TYPES
 from .header_mapping import Mapping
 from .readers import Stage
+from base import codes
 from base.rule_catalogue import PARSE_QUARANTINE_MESSAGES
 from base.sql import sql_literal
 
@@ -115,7 +115,7 @@ def _mapped_cell(mapping: Mapping, name: str) -> str | None:
 def canonical_steps(mapping: Mapping) -> list[dict[str, str]]:
     """The canonical code columns (`__c_<name>`) in dependency order: the pemda and kegiatan first,
     then the codes built on them (program, output, work unit, akun), then the institution derived
-    from those. See ingest/codes.py."""
+    from those. See base/codes.py."""
     contract = CONTRACTS[mapping.kind]
     names = set(contract.column_names)
     cell = functools.partial(_mapped_cell, mapping)

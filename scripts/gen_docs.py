@@ -9,7 +9,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ingest import codes  # noqa: E402
+from base import codes  # noqa: E402
 from ingest.contracts import CODE_PARTS, CONTRACTS, LINEAGE_COLUMNS, SQL_TYPES  # noqa: E402
 from pbk.generator.export_shapes import LAYOUTS  # noqa: E402
 from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES  # noqa: E402
@@ -155,7 +155,7 @@ CODE_FORMS = """
 ## Canonical codes
 
 Codes are identities: each thing has one canonical text form, whatever the export wrote, built by
-the loader (`ingest/codes.py`) before any rule sees the row. Codes carry no inner spaces (a space
+the loader (`base/codes.py`) before any rule sees the row. Codes carry no inner spaces (a space
 inside a code, `063.01.WA .6384`, is a typing artefact) and central letters are upper case.
 
 | thing | written as | canonical |

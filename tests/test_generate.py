@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.codes import (
+from base.codes import (
     CENTRAL_ACCOUNT,
     CENTRAL_WORK_UNIT,
     REGIONAL_ACCOUNT,
@@ -741,7 +741,7 @@ def padded_account(account: str) -> str:
 
 def mak_codes(cell: str, kddept: str) -> tuple[str, str, str, str]:
     """(program, activity, output, account) of a MAK cell."""
-    from ingest.codes import MAK_PATTERN
+    from base.codes import MAK_PATTERN
 
     parts = re.match(MAK_PATTERN, cell.replace(" ", "")).groupdict()
     program = f"{parts['ba'] or kddept}.{parts['es1']}.{parts['prog']}"

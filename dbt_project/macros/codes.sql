@@ -14,7 +14,7 @@
 
 {#- Government level from the shape of a work-unit code: regional units are a pemda code and
     SIPD's SKPD code ('32.73.1.02.0.00.0.00.01.0000'), central satker codes are 6 digits
-    (ingest/codes.py holds the catalogue). -#}
+    (base/codes.py holds the catalogue). -#}
 {% macro gov_level_of_work_unit(code) -%}
     (case when {{ code }} like '%.%' then 'daerah' else 'pusat' end)
 {%- endmacro %}

@@ -1,7 +1,7 @@
 """Deterministic synthetic extracts for the PBK warehouse (`pbk generate`).
 
 `extracts.generate()` writes one CSV per extract kind in the canonical layout (the contract columns
-it fills, in contract order, canonical codes; see ingest/codes.py), plus `manifest.json` and
+it fills, in contract order, canonical codes; see base/codes.py), plus `manifest.json` and
 `dirt.csv`. SF 1 is one national year: ~20,000 work units (half central satker, half regional
 SKPD), ~5M budget lines, ~20M realization lines, ~1M indicator rows. With a `shape` other than
 canonical the same data is written in the layouts of real exports (export_shapes.py), by a

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.codes import CENTRAL_WORK_UNIT
+from base.codes import CENTRAL_WORK_UNIT
 from pbk.generator.canonical import ALL_KINDS, CANONICAL_COLUMNS, FILE_NAMES
 
 DIRT_COLUMNS = ("kind", "file", "source_row", "dirt", "field", "value")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ingest.codes import CENTRAL_WORK_UNIT, split_regional_work_unit
+from base.codes import CENTRAL_WORK_UNIT, split_regional_work_unit
 from ingest.contracts import INDONESIAN_MONTHS
 
 CANONICAL = "canonical"

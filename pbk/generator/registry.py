@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ingest.codes import REGIONAL_WORK_UNIT
+from base.codes import REGIONAL_WORK_UNIT
 from pbk.generator.vocabulary import (ACTIVITY_PATTERNS, BA_TOPICS, CORE_OPD, DIRECTIONS,
                                       DUKMAN_ACTIVITIES, JOINED_PREFIXES, KECAMATAN_NAMES,
                                       PLACE_PREFIXES, PLACE_SUFFIXES, PROGRAM_PATTERNS, PROVINCES,
