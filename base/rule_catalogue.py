@@ -215,12 +215,17 @@ BATCH = (
                     "loads the other 5)"),
     RuleInfo("row_count_drop", "batch", "warn",
              "batch has over {max_row_count_drop:.0%} fewer rows than the previous batch of "
-             "{kind} for the same fiscal year(s)",
-             "warehouse setting (max_row_count_drop)", EVERY_KIND, "rows_read",
+             "{kind} for the same fiscal year(s) and a similar coverage",
+             "warehouse setting (max_row_count_drop, row_count_drop_coverage_factor)", EVERY_KIND,
+             "rows_read",
              finding="batch has over {max_row_count_drop:.0%} fewer rows than the previous batch "
-                     "of {kind} for fiscal year(s) {scope}",
-             detail="the batch has over `max_row_count_drop` fewer rows than the previous loaded "
-                    "batch of the same kind and fiscal years"),
+                     "of {kind} for fiscal year(s) {scope} and a similar coverage",
+             detail="the batch has over `max_row_count_drop` fewer rows than the latest earlier "
+                    "loaded batch of the same kind and fiscal years whose coverage (distinct "
+                    "combinations of the kind's coverage columns, e.g. work unit x SP2D date for "
+                    "realization: `ops.load_log.coverage_cells`) is within "
+                    "`row_count_drop_coverage_factor` of this batch's; so a nightly file of one "
+                    "day is compared with the previous nightly, not with the full-year file"),
     RuleInfo("realization_within_pagu", "batch", "warn",
              "cumulative realization of a work unit passes its current pagu{beyond_tolerance}",
              "system fact: the pagu of the unit's current DIPA/DPA revision is the ceiling of its "

@@ -28,6 +28,7 @@ class Batch:
     rows_read: int
     rows_quarantined: int
     scope: str                     # the batch's fiscal years, e.g. "2024,2025"
+    coverage_cells: int | None     # what the batch covers (ingest/contracts.py, Contract.coverage)
     cfg: DQConfig
 
 
@@ -41,9 +42,16 @@ class BatchCheck:
 
 
 def row_count_drop(b: Batch) -> BatchCheck:
+    # Like with like: the latest earlier batch of the kind and fiscal years whose coverage is
+    # within a factor `row_count_drop_coverage_factor` of this one's (a day's SP2D lines are not
+    # compared with the full-year file, a full re-export is compared with the last full export).
+    factor = b.cfg.row_count_drop_coverage_factor
     previous = b.con.execute(
         "SELECT rows_read FROM ops.load_log WHERE kind = ? AND scope = ? AND status = 'loaded' "
-        "ORDER BY finished_at DESC LIMIT 1", [b.kind, b.scope]).fetchone()
+        "AND (coverage_cells IS NOT DISTINCT FROM ?::BIGINT OR coverage_cells BETWEEN ? / ? AND ? * ?)"
+        " ORDER BY finished_at DESC LIMIT 1",
+        [b.kind, b.scope, b.coverage_cells, b.coverage_cells, factor, b.coverage_cells, factor]
+    ).fetchone()
     prev_rows = previous[0] if previous else None
     sql = (f"SELECT {b.rows_read}::BIGINT AS b_rows_read, {prev_rows if prev_rows else 'NULL'}"
            f"::BIGINT AS b_previous_rows, "
@@ -140,14 +148,15 @@ def _over_pagu_sql(table, accepted, cfg, has_earlier: bool) -> str:
 
 
 def batch_rules(con, dq: DQContext, kind: str, table: str, accepted: str, load_id: str,
-                rows_read: int, rows_quarantined: int, scope: str,
+                rows_read: int, rows_quarantined: int, scope: str, coverage_cells: int | None = None,
                 cfg: DQConfig | None = None) -> tuple[list[RuleResult], str]:
     """The batch rules of the kind, on the rows that would load (`accepted`): the quarantine-share
     gate (reject), row count against the previous batch (warn), realization against pagu per unit
     (warn). A failing result's message names this batch's figures; the stored suite's meta keeps
     the rule's message, the same from batch to batch."""
     cfg = cfg or load_config()
-    batch = Batch(con, kind, table, accepted, rows_read, rows_quarantined, scope, cfg)
+    batch = Batch(con, kind, table, accepted, rows_read, rows_quarantined, scope, coverage_cells,
+                  cfg)
     applicable = {r.label: rendered(r, cfg, kind) for r in rules_of("batch", kind)}
     expectations, checks = {}, {}
     for label, decide in BATCH_CHECKS.items():

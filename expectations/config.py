@@ -14,8 +14,10 @@ class DQConfig:
     # with a few bad rows loads the rest: 2 bad of 7 is 29%, but only 2 rows.
     max_quarantine_share: float = 0.05
     max_quarantine_rows: int = 20
-    # Warn when a batch has this much fewer rows than the previous batch of the same kind and scope.
+    # Warn when a batch has this much fewer rows than the previous batch of the same kind and scope
+    # whose coverage (Contract.coverage cells) is within this factor of the batch's, either way.
     max_row_count_drop: float = 0.5
+    row_count_drop_coverage_factor: float = 2.0
     # Warn when a unit's realization passes its current pagu by more than this share.
     realization_over_pagu_tolerance: float = 0.0
     # Sane fiscal years: from the first PBK-era DIPA data in these systems to next year's budget.

@@ -51,6 +51,10 @@ class Contract:
     natural_key: tuple[str, ...]
     # columns that may be absent from a file because the loader derives them (and logs that it did)
     derivable: tuple[str, ...] = field(default=())
+    # What a batch covers: its distinct combinations of these columns (ops.load_log.coverage_cells).
+    # row_count_drop compares a batch only with an earlier one of similar coverage, so a nightly
+    # file of one day's SP2D lines is not a "drop" against the full-year file before it.
+    coverage: tuple[str, ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:
@@ -161,6 +165,7 @@ _add(Contract(
      "account_code", "funding_source", "revision_no"),
     derivable=("gov_level", "revision_no", "program_code", "activity_code", "output_code",
                "account_code"),
+    coverage=("work_unit_code",),
 ))
 
 _add(Contract(
@@ -177,6 +182,7 @@ _add(Contract(
         INSTANSI_CONTEXT,
     ),
     ("fiscal_year", "work_unit_code", "spending_type", "month", "revision_no"),
+    coverage=("work_unit_code", "month"),
 ))
 
 _add(Contract(
@@ -202,6 +208,7 @@ _add(Contract(
     ),
     ("fiscal_year", "work_unit_code", "document_no", "output_code", "account_code"),
     derivable=("fiscal_year", "program_code", "activity_code", "output_code", "account_code"),
+    coverage=("work_unit_code", "transaction_date"),
 ))
 
 _add(Contract(
@@ -221,6 +228,7 @@ _add(Contract(
           description="Kegiatan, when the export writes the output without it ('EBA.994')"),
     ),
     ("fiscal_year", "period_month", "work_unit_code", "output_code"),
+    coverage=("work_unit_code", "period_month"),
 ))
 
 _add(Contract(
@@ -247,6 +255,7 @@ _add(Contract(
         C("realization", "number", aliases=("realisasi", "realisasi_kinerja", "capaian")),
     ),
     ("fiscal_year", "period_month", "instansi_code", "work_unit_code", "indicator_code"),
+    coverage=("instansi_code", "work_unit_code", "period_month"),
 ))
 
 _add(Contract(
@@ -265,6 +274,7 @@ _add(Contract(
         C("evaluator", "text", False, aliases=("tim_evaluator", "penilai")),
     ),
     ("fiscal_year", "instansi_code", "component_code", "sub_component_code"),
+    coverage=("instansi_code",),
 ))
 
 _add(Contract(
@@ -279,6 +289,7 @@ _add(Contract(
         C("unit_cost", "amount", aliases=("biaya", "tarif", "besaran", "harga_satuan")),
     ),
     ("fiscal_year", "standard_code", "region_code"),
+    coverage=("standard_code", "region_code"),
 ))
 
 KINDS = tuple(CONTRACTS)

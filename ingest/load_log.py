@@ -14,7 +14,7 @@ LOAD_LOG_COLUMNS = ("load_id", "source_file", "source_path", "source_sha256", "k
                     "rows_read", "rows_loaded", "rows_quarantined", "bytes", "seconds", "message",
                     "file_format", "started_at", "finished_at", "archived_to", "scope",
                     "amount_read", "amount_loaded", "amount_quarantined", "rows_amount_unparsed",
-                    "encoding")
+                    "encoding", "coverage_cells")
 
 
 def new_load_id(sha: str) -> str:
@@ -40,4 +40,4 @@ def write_load_log(con, r: FileResult, path: Path, started: dt.datetime, fmt: st
          r.rows_loaded, r.rows_quarantined, r.bytes, r.seconds,
          "; ".join(filter(None, [r.reason, *r.notes, *r.warnings])) or None, fmt, started,
          utcnow(), r.archived_to, r.scope, r.amount_read, r.amount_loaded,
-         r.amount_quarantined, r.rows_amount_unparsed, r.encoding])
+         r.amount_quarantined, r.rows_amount_unparsed, r.encoding, r.coverage_cells])

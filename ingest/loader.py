@@ -198,6 +198,9 @@ class Loader:
         result.rows_read = rows_read
         scope = ",".join(str(y) for (y,) in self.con.execute(
             f"SELECT DISTINCT fiscal_year FROM __typed WHERE {accepted} ORDER BY 1").fetchall())
+        coverage_cells = self.con.execute(
+            f"SELECT count(DISTINCT ({', '.join(chr(34) + c + chr(34) for c in contract.coverage)})) "
+            f"FROM __typed WHERE {accepted}").fetchone()[0] if contract.coverage else None
         parse_failed = self.con.execute(f"SELECT count(*) FROM __typed WHERE NOT ({ok})").fetchone()[0]
         dq_started = time.perf_counter()
         verdict, suite = self.dq_engine.validate_batch(self.con, self.dq, mapping.kind, "__typed",
@@ -209,7 +212,7 @@ class Loader:
             accepted += " AND _source_row NOT IN (SELECT _source_row FROM __dqfail)"
         batch_results, batch_suite = self.dq_engine.batch_rules(
             self.con, self.dq, mapping.kind, "__typed", accepted, load_id, rows_read, quarantined,
-            scope)
+            scope, coverage_cells)
         result.dq_seconds = time.perf_counter() - dq_started
         results = verdict.results + batch_results
         money = MONEY_COLUMNS.get(mapping.kind)
@@ -281,7 +284,7 @@ class Loader:
             result.rows_loaded, result.rows_quarantined = loaded, in_quarantine
             result.quarantined_by_rule = by_rule
             result.status = "loaded"
-            result.scope = scope
+            result.scope, result.coverage_cells = scope, coverage_cells
             # the archive copy is complete and verified before the batch counts as loaded; with its
             # manifest, the archive alone can rebuild the warehouse (`pbk rebuild`)
             result.archived_to = str(archive_copy(taken, self.paths.archive / load_id, result.file))

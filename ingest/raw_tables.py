@@ -33,6 +33,8 @@ OPS_DDL = [
     "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS rows_amount_unparsed BIGINT",
     # CSV: the encoding the file was read in (the evidence is in the message)
     "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS encoding VARCHAR",
+    # distinct combinations of the kind's coverage columns in the batch (ingest/contracts.py)
+    "ALTER TABLE ops.load_log ADD COLUMN IF NOT EXISTS coverage_cells BIGINT",
     """CREATE TABLE IF NOT EXISTS ops.quarantine (
         load_id VARCHAR, source_file VARCHAR, source_row BIGINT, kind VARCHAR, field VARCHAR,
         value VARCHAR, rule VARCHAR, reason VARCHAR, raw_values JSON, quarantined_at TIMESTAMP)""",

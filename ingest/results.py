@@ -27,6 +27,7 @@ class FileResult:
     notes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)   # failed warn-severity rules
     scope: str | None = None                       # fiscal years in the batch
+    coverage_cells: int | None = None              # what it covers (Contract.coverage)
     # Rupiah of the kind's money column (load_log.MONEY_COLUMNS): read = loaded + quarantined
     amount_read: Decimal | None = None
     amount_loaded: Decimal | None = None

@@ -280,8 +280,34 @@ def test_row_count_drop_warns(tmp_path):
     assert first.warnings == [w for w in first.warnings if not w.startswith("row_count_drop")]
     assert [w for w in second.warnings if w.startswith("row_count_drop")] == [
         "row_count_drop: 1 (batch has over 50% fewer rows than the previous batch of "
-        "realization for fiscal year(s) 2025)"]
+        "realization for fiscal year(s) 2025 and a similar coverage)"]
     assert second.status == "loaded" and second.rows_loaded == 4
+
+
+def test_row_count_drop_compares_like_with_like(tmp_path):
+    """A nightly file (one SP2D date) after the year's file (twelve dates) is not a drop; the next
+    nightly with far fewer lines than the previous nightly is."""
+    home = paths(tmp_path / "pbk").ensure()
+    year = tmp_path / "year.csv"
+    year.write_text(csv_text("realization", [
+        variant(REAL, document_no=f"Y{m}-{i}", transaction_date=f"2025-{m:02d}-10")
+        for m in range(1, 13) for i in range(5)]))
+    night1 = tmp_path / "night1.csv"
+    night1.write_text(csv_text("realization", [
+        variant(REAL, document_no=f"N{i}", transaction_date="2025-12-11") for i in range(10)]))
+    night2 = tmp_path / "night2.csv"
+    night2.write_text(csv_text("realization", [
+        variant(REAL, document_no=f"M{i}", transaction_date="2025-12-12") for i in range(3)]))
+    loaded = ingest_files([year, night1, night2], home)
+    drops = [[w for w in r.warnings if w.startswith("row_count_drop")] for r in loaded]
+    assert drops == [[], [], [
+        "row_count_drop: 1 (batch has over 50% fewer rows than the previous batch of "
+        "realization for fiscal year(s) 2025 and a similar coverage)"]]
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    assert con.execute("SELECT source_file, rows_read, coverage_cells FROM ops.load_log "
+                       "ORDER BY started_at").fetchall() == [
+        ("year.csv", 60, 12), ("night1.csv", 10, 1), ("night2.csv", 3, 1)]
+    con.close()
 
 
 def test_data_docs_open_offline(warehouse):
