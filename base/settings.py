@@ -92,7 +92,10 @@ class Paths:
         return self
 
 
-def paths(home: str | os.PathLike | None = None) -> Paths:
-    """PBK_HOME (env var) or `.pbk/` in the working directory."""
+def paths(home: "str | os.PathLike | Paths | None" = None) -> Paths:
+    """The one way a home becomes Paths: the given home (a path or Paths), else PBK_HOME (env var),
+    else `.pbk/` in the working directory; always absolute (dbt runs in dbt_project/)."""
+    if isinstance(home, Paths):
+        return home if home.home.is_absolute() else Paths(home.home.resolve())
     root = Path(home or os.environ.get("PBK_HOME") or ".pbk")
     return Paths(root.resolve())

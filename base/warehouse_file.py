@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from .settings import Paths
+from .settings import paths
 
 LOCK_MARKERS = ("could not set lock on file", "conflicting lock is held")
 
@@ -23,7 +23,7 @@ class WarehouseDamaged(RuntimeError):
 def holder_of(home: Path) -> str | None:
     """The run holding $PBK_HOME/warehouse.lock, as it wrote itself there (pid, since when)."""
     try:
-        text = Paths(Path(home)).lock.read_text(errors="replace").strip()
+        text = paths(home).lock.read_text(errors="replace").strip()
     except OSError:
         return None
     return text or None

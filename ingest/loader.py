@@ -28,7 +28,6 @@ import duckdb
 from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES
 
 from . import faults
-from . import normalise as N
 from . import quarantine as Q
 from .archive import archive_copy, discard_copy, set_aside, write_manifest
 from .contracts import CONTRACTS, normalise_header
@@ -311,7 +310,7 @@ def ingest_files(files: list[Path], home: Paths | Path | str | None = None, kind
     same bytes); the copy is kept in archive/<load_id>/ (rejected ones in archive/rejected/). Files
     from landing leave it once their batch has committed; a file that changed while it was read
     stays for the next run. In a directory (landing or one named), only regular files are taken."""
-    p = home if isinstance(home, Paths) else default_paths(home)
+    p = default_paths(home)
     p.ensure()
     results = []
     with Loader(p, progress=progress) as loader:
@@ -340,5 +339,5 @@ def ingest_files(files: list[Path], home: Paths | Path | str | None = None, kind
 
 def ingest_landing(home: Paths | Path | str | None = None,
                    progress: bool | None = None) -> list[FileResult]:
-    p = home if isinstance(home, Paths) else default_paths(home)
+    p = default_paths(home)
     return ingest_files(landing_files(p.ensure()), p, progress=progress, from_landing=True)

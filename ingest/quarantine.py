@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import normalise as N
 from .contracts import Contract
 from .header_mapping import Mapping
 from .readers import QUARANTINE_TEXT_LIMIT, Stage

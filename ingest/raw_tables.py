@@ -79,4 +79,4 @@ def create_raw_tables(con) -> None:
 def ensure_raw_tables(home: Paths | Path | str | None = None) -> None:
     """The warehouse with every raw and ops table, for callers that run dbt before any file was
     loaded (dbt sources must resolve)."""
-    connect(home if isinstance(home, Paths) else default_paths(home)).close()
+    connect(default_paths(home)).close()

@@ -63,4 +63,4 @@ def downstream_by_kind(assets, checks) -> Mapping[str, Sequence[AssetKey]]:
 
 
 def home_of(defs: Definitions) -> Paths:
-    return Paths(Path(defs.resources["warehouse"].home))
+    return paths(defs.resources["warehouse"].home)

@@ -12,7 +12,7 @@ from typing import Iterator
 from dagster import ConfigurableResource, InitResourceContext, RetryRequested
 from pydantic import PrivateAttr
 
-from base.settings import Paths
+from base.settings import Paths, paths
 
 # A step that hits a transient error is retried this many times, waiting
 # RETRY_BASE_SECONDS * 2**attempt (+-25 % jitter) in between: 10 s, 20 s, 40 s.
@@ -64,7 +64,7 @@ def warehouse_lock(home: Path, timeout: float | None = None, on_wait=None) -> It
     """Exclusive lock on $PBK_HOME/warehouse.lock: one writing run per warehouse. Blocks until the
     holder finishes (or raises WarehouseLockTimeout after `timeout` seconds). The lock is released
     by the kernel if the holder dies, so a killed run never wedges the next one."""
-    path = Paths(Path(home)).lock
+    path = paths(home).lock
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -113,7 +113,7 @@ class WarehouseResource(ConfigurableResource):
 
     @property
     def paths(self) -> Paths:
-        return Paths(Path(self.home).resolve())
+        return paths(self.home)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         stack = contextlib.ExitStack()

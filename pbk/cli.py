@@ -76,8 +76,6 @@ def cmd_status(args) -> int:
 
 
 def cmd_dq(args) -> int:
-    import duckdb
-
     from serving.status import latest_dq_failures
 
     p = settings.paths()

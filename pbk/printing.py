@@ -54,7 +54,7 @@ def print_run_outcome(outcome: RunOutcome, p: Paths | None = None) -> None:
     from serving.summary import mart_summary
 
     if p is None:
-        p = Paths(outcome.home) if outcome.home else paths()
+        p = paths(outcome.home)
     print(f"Dagster run {outcome.run_id} ({'succeeded' if outcome.success else 'FAILED'})\n")
     print("Ingest (landing -> raw.*, quarantine -> ops.quarantine):")
     print_ingest_table(outcome.files)

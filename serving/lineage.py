@@ -36,7 +36,7 @@ import uuid
 from pathlib import Path
 from typing import Iterable
 
-from base.settings import Paths  # (importing base.settings first turns telemetry off)
+from base.settings import paths  # (importing base.settings first turns telemetry off)
 from base.sql import sql_literal
 
 NAMESPACE = "pbk-warehouse"
@@ -49,20 +49,16 @@ def job_namespace() -> str:
     return os.environ.get("PBK_LINEAGE_NAMESPACE") or NAMESPACE
 
 
-def _paths(home) -> Paths:
-    return Paths(Path(home).resolve())
-
-
 def lineage_dir(home) -> Path:
-    return _paths(home).lineage
+    return paths(home).lineage
 
 
 def warehouse_namespace(home) -> str:
-    return f"duckdb://{_paths(home).warehouse}"
+    return f"duckdb://{paths(home).warehouse}"
 
 
 def published_namespace(home) -> str:
-    return f"duckdb://{_paths(home).published / 'pbk.duckdb'}"
+    return f"duckdb://{paths(home).published / 'pbk.duckdb'}"
 
 
 def run_uuid(run_id: str, job_name: str) -> str:
@@ -238,12 +234,12 @@ def emit_dbt_events(home, run_id: str, *, target_dir: Path | None = None,
     from openlineage.client.facet_v2 import documentation_job
 
     home = Path(home).resolve()
-    target = Path(target_dir) if target_dir else Paths(home).dbt_target
+    target = Path(target_dir) if target_dir else paths(home).dbt_target
     manifest = _load_json(target / "manifest.json")
     results = _load_json(target / "run_results.json")
     if not manifest or not results:
         return []
-    catalog = _load_json(Paths(home).dbt_docs / "catalog.json") or {}
+    catalog = _load_json(paths(home).dbt_docs / "catalog.json") or {}
     cat_nodes = {**(catalog.get("nodes") or {}), **(catalog.get("sources") or {})}
     w = writer or LineageWriter(home, run_id)
     ns = warehouse_namespace(home)
@@ -383,7 +379,7 @@ def emit_publish_events(home, run_id: str, result, *, writer: LineageWriter | No
                                      outputFacets=stats))
         schema, table = name.split(".", 1)
         outputs.append(OutputDataset(
-            namespace="file", name=str(Paths(home).published / "parquet" / schema / f"{table}.parquet"),
+            namespace="file", name=str(paths(home).published / "parquet" / schema / f"{table}.parquet"),
             facets={"storage": storage_dataset.StorageDatasetFacet(storageLayer="file",
                                                                    fileFormat="parquet")},
             outputFacets=stats))
@@ -403,7 +399,7 @@ def checks_from_dq_results(home, run_id: str) -> list[dict]:
 
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"ATTACH {sql_literal(_paths(home).warehouse)} AS wh (READ_ONLY)")
+        con.execute(f"ATTACH {sql_literal(paths(home).warehouse)} AS wh (READ_ONLY)")
         rows = con.execute("SELECT suite, rule, severity, success, unexpected_count, message "
                            "FROM wh.ops.dq_results WHERE run_id = ? ORDER BY suite, rule",
                            [run_id]).fetchall()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from base.files import fsync_path, sha256_file
-from base.settings import Paths
+from base.settings import paths
 from base.sql import quote_ident, sql_literal
 from .publish_gate import BlockingFailure, as_failure, gate_on_checks
 from .published_versions import (DB_NAME, KEEP_VERSIONS, add_version, current_version_dir,
@@ -84,7 +84,7 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
 
     started = time.monotonic()
     home = Path(home).resolve()
-    warehouse = Paths(home).warehouse
+    warehouse = paths(home).warehouse
     root = published_dir(home)
     storage_version = storage_version or os.environ.get("PBK_PUBLISH_STORAGE_VERSION") or STORAGE_VERSION
     result = PublishResult(published=False, storage_version=storage_version, path=root / DB_NAME)
@@ -225,7 +225,7 @@ def _dbt_descriptions(home: Path) -> dict[str, dict]:
     """'schema.table' -> {'description': str, 'columns': {name: description}} from dbt's
     manifest (empty when there is none)."""
     out: dict[str, dict] = {}
-    p = Paths(home)
+    p = paths(home)
     for path in (p.dbt_target / "manifest.json", p.dbt_docs / "manifest.json"):
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from base.dbt import last_invocation
-from base.settings import Paths
+from base.settings import paths
 from base.sql import quote_ident
 
 
@@ -86,7 +86,7 @@ def blocking_failures_of(con, run_id: str | None = None, catalog: str = "wh"
 def last_dbt_build(home: Path, target: Path | None = None) -> tuple[dt.datetime | None, list[str]]:
     """(finished at, failed nodes) of the last dbt build/run in its target directory (default
     $PBK_HOME/dbt/target)."""
-    invocation = last_invocation(target or Paths(Path(home)).dbt_target)
+    invocation = last_invocation(target or paths(home).dbt_target)
     if invocation is None or invocation.command not in ("build", "run"):
         return None, []
     return invocation.finished_at, [n.unique_id for n in invocation.nodes if n.failed]

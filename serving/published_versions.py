@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from base.files import fsync_path
-from base.settings import Paths
+from base.settings import paths
 
 KEEP_VERSIONS = 3
 DB_NAME = "pbk.duckdb"
@@ -38,7 +38,7 @@ STABLE_LINKS = {DB_NAME: f"current/{DB_NAME}", "parquet": "current/parquet",
 
 
 def published_dir(home) -> Path:
-    return Paths(Path(home).resolve()).published
+    return paths(home).published
 
 
 def current_version_dir(home) -> Path | None:

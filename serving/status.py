@@ -1,8 +1,6 @@
 """`pbk status`: what a data steward checks in the morning: last loads, rejected files, quarantine."""
 from __future__ import annotations
 
-import duckdb
-
 from base.warehouse_file import WarehouseBusy, open_duckdb
 from base.settings import Paths
 

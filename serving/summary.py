@@ -2,10 +2,7 @@
 lowest absorption, and the distribution of SAKIP grades."""
 from __future__ import annotations
 
-import duckdb
-
 from base.dbt import MARTS
-from base.settings import Paths
 from base.warehouse_file import open_duckdb
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from base.settings import Paths
+from base.settings import paths
 from base.sql import quote_ident
 from base.warehouse_file import open_duckdb
 from serving.published_versions import DB_NAME, current_version_dir
@@ -192,7 +192,7 @@ def _files(lines: list[dict], home: Path | None) -> list[dict]:
         if key not in seen:
             archived = None
             if home is not None:
-                candidate = Paths(Path(home)).archive / ln["_load_id"] / ln["_source_file"]
+                candidate = paths(home).archive / ln["_load_id"] / ln["_source_file"]
                 archived = str(candidate) if candidate.exists() else None
             seen[key] = {"source_file": ln["_source_file"], "sha256": ln["_source_sha256"],
                          "load_id": ln["_load_id"], "archived_file": archived, "lines": 0}
@@ -214,7 +214,7 @@ def resolve_database(home: Path, db: str | None = None, warehouse: bool = False
         current = current_version_dir(home)
         if current is not None:
             return current / DB_NAME, current.name
-    return Paths(Path(home)).warehouse, None
+    return paths(home).warehouse, None
 
 
 def run_trace(home: Path, mart: str, keys: dict, *, db: str | None = None, warehouse: bool = False,
