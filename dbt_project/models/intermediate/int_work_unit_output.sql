@@ -9,20 +9,26 @@
 -- realization lines; if an output code sits under several activities of the same unit, the one
 -- with the largest amount wins (then the lowest codes). Outputs known only from volume reports
 -- stay unresolved (program and activity NULL).
-with budget_lines as (
-    -- the current revision of a unit and fiscal year is its highest revision_no (as in fact_budget)
+with budget_revisions as (
     select
-        fiscal_year, work_unit_code, output_code, program_code, activity_code, budget_amount,
-        revision_no = max(revision_no) over (partition by fiscal_year, work_unit_code) as is_current_revision
+        fiscal_year, work_unit_code, output_code, program_code, activity_code, revision_no,
+        sum(budget_amount) as amount
     from {{ ref('stg_budget') }}
+    group by 1, 2, 3, 4, 5, 6
 ),
 
 budget as (
+    -- the current revision of a unit and fiscal year is its highest revision_no (as in fact_budget)
     select
         fiscal_year, work_unit_code, output_code, program_code, activity_code,
         case when is_current_revision then 1 else 2 end as priority,
-        sum(budget_amount) as amount
-    from budget_lines
+        sum(amount) as amount
+    from (
+        select
+            budget_revisions.*,
+            revision_no = max(revision_no) over (partition by fiscal_year, work_unit_code) as is_current_revision
+        from budget_revisions
+    ) as revisions
     group by 1, 2, 3, 4, 5, 6
 ),
 
