@@ -1,8 +1,9 @@
 """The dbt project (dbt_project/) as Dagster assets through dagster-dbt.
 
 Every seed and model is an asset keyed by its schema and name (``staging/stg_budget``,
-``core/fact_realization``, ``marts/mart_absorption``) in the group of its schema; the dbt sources
-``raw.<kind>`` are the ingest assets ``raw/<kind>``, so the graph runs from landing to the marts.
+``intermediate/int_work_unit_output``, ``core/fact_realization``, ``marts/mart_absorption``) in the
+group of its schema (its layer); the dbt sources ``raw.<kind>`` are the ingest assets
+``raw/<kind>``, so the graph runs from landing to the marts.
 dbt data tests are asset checks (error severity = blocking: dbt skips what is downstream of a
 failing test, and the step fails). Reconciliation tests that read several nodes are attached to
 the most downstream model they read.
@@ -37,7 +38,8 @@ from .instance import WAREHOUSE_POOL
 from .resources import WarehouseResource, retry_if_transient
 
 DBT_OP_NAME = "pbk_dbt_models"
-SCHEMA_GROUPS = {"staging": "staging", "core": "core", "marts": "marts"}
+SCHEMA_GROUPS = {"staging": "staging", "intermediate": "intermediate", "core": "core",
+                 "marts": "marts"}
 # The marts are rebuilt every night: a mart older than 26 hours missed a night (warn); older than
 # 50 hours it missed two (fail).
 MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=50),
@@ -158,7 +160,7 @@ class PbkDbtTranslator(DagsterDbtTranslator):
 
 class DbtBuildConfig(Config):
     full_refresh: bool = False
-    """Rebuild the incremental models (stg_budget, fact_budget, fact_realization) from scratch."""
+    """Rebuild the incremental models (stg_budget, stg_realization, fact_budget) from scratch."""
     unit_tests: bool = False
     """Also run the dbt unit tests (hand-computed fixtures of every formula). They test the code,
     not the data: the nightly skips them (dbt's advice for production), the test suite runs them."""

@@ -41,7 +41,7 @@ def _cell(text: str | None) -> str:
 def _schema_of(path: Path) -> str:
     """The schema a model's folder materialises into (dbt_project.yml: +schema per folder)."""
     parts = path.relative_to(PROJECT / "models").parts
-    return {"marts": "marts", "core": "core"}.get(parts[0], "staging")
+    return {"marts": "marts", "core": "core", "intermediate": "intermediate"}.get(parts[0], "staging")
 
 
 def load_models() -> dict[str, list[dict]]:

@@ -12,7 +12,8 @@ import pytest
 from dbt_scenario import (MARTS, build, built_scenario, copy_home, load_raw, next_day_files,
                           query)
 
-TABLES = [f"marts.{m}" for m in MARTS] + ["core.fact_realization", "core.fact_budget", "staging.stg_budget"]
+TABLES = [f"marts.{m}" for m in MARTS] + ["core.fact_realization", "core.fact_budget", "staging.stg_budget",
+                                         "staging.stg_realization"]
 
 
 def _differences(home, snapshot) -> dict[str, int]:
@@ -71,7 +72,7 @@ def test_build_without_new_loads_changes_nothing(incremental_home, tmp_path):
     snapshot = tmp_path / "before.duckdb"
     shutil.copy(incremental_home / "warehouse.duckdb", snapshot)
     again = copy_home(incremental_home, tmp_path / "again")
-    assert build(again, select="fact_realization+ fact_budget+").success
+    assert build(again, select="stg_realization+ fact_budget+").success
     assert _differences(again, snapshot) == {t: 0 for t in TABLES}
 
 
@@ -110,7 +111,7 @@ def test_failing_test_fails_the_run_with_the_failing_node(incremental_home, tmp_
                    description, NULL, NULL, 'manual-load', 'manual.csv', 'x', 1, now()
                    FROM raw.realization LIMIT 1""")
     con.close()
-    result = build(home, select="fact_realization dim_date")
+    result = build(home, select="stg_realization fact_realization dim_date")
     assert not result.success and result.outcome.exit_code == 1
     failed = [n.name for n in result.failures]
     assert any("relationships_fact_realization_transaction_date" in n for n in failed), failed

@@ -146,7 +146,10 @@ def test_graph_groups_lineage_checks_and_freshness(defs):
         node = graph.get(key)
         if node.is_materializable:
             groups.setdefault(node.group_name, set()).add(key.to_user_string())
-    assert set(groups) == {"ingest", "staging", "core", "marts", "quality", "serving"}
+    assert set(groups) == {"ingest", "staging", "intermediate", "core", "marts", "quality",
+                           "serving"}
+    assert groups["intermediate"] == {"intermediate/int_work_unit_output",
+                                      "intermediate/int_sakip_component_score"}
     assert groups["serving"] == {"published/pbk"}
     published_parents = graph.get(AssetKey(["published", "pbk"])).parent_keys
     assert {AssetKey(["marts", m]) for m in MARTS} <= published_parents
@@ -427,8 +430,8 @@ def test_webserver_shows_graph_from_landing_to_marts(home, first_run):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-    assert {n["groupName"] for n in nodes.values()} == {"ingest", "staging", "core", "marts",
-                                                        "quality", "serving"}
+    assert {n["groupName"] for n in nodes.values()} == {"ingest", "staging", "intermediate", "core",
+                                                        "marts", "quality", "serving"}
     deps = {k: {"/".join(d["path"]) for d in n["dependencyKeys"]} for k, n in nodes.items()}
     assert "raw/realization" in deps["staging/stg_realization"]
     assert "staging/stg_realization" in deps["core/fact_realization"]

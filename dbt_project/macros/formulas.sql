@@ -54,13 +54,3 @@
           * ({{ rule }}.score_at_upper - {{ rule }}.score_at_lower)
     end)
 {%- endmacro %}
-
-{#- Bound a score by an optional floor and cap (NULL bound = none). -#}
-{% macro bounded(expr, floor_expr, cap_expr) -%}
-    (case
-        when {{ expr }} is null then null
-        when {{ cap_expr }} is not null and {{ expr }} > {{ cap_expr }} then {{ cap_expr }}
-        when {{ floor_expr }} is not null and {{ expr }} < {{ floor_expr }} then {{ floor_expr }}
-        else {{ expr }}
-    end)
-{%- endmacro %}

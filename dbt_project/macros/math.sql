@@ -39,3 +39,13 @@
 {% macro pbk_round(expr, digits=6) -%}
     cast(round({{ expr }}, {{ digits }}) as {{ pbk_double() }})
 {%- endmacro %}
+
+{#- Bound a score by an optional floor and cap (NULL bound = none). -#}
+{% macro bounded(expr, floor_expr, cap_expr) -%}
+    (case
+        when {{ expr }} is null then null
+        when {{ cap_expr }} is not null and {{ expr }} > {{ cap_expr }} then {{ cap_expr }}
+        when {{ floor_expr }} is not null and {{ expr }} < {{ floor_expr }} then {{ floor_expr }}
+        else {{ expr }}
+    end)
+{%- endmacro %}

@@ -1,6 +1,32 @@
-{#- Staging bodies of the two large extracts, shared by the staging model and the incremental
-    path of the model that maintains them, so the typing and renaming exist once.
-    `relation` is the raw table or a subquery of raw rows (the candidates of an incremental run). -#}
+{#- Staging: the latest version per natural key, code cleaning, and the bodies of the two large
+    extracts (stg_budget, stg_realization), shared by the full refresh and the incremental path of
+    each, so the typing and renaming exist once. `relation` is the raw table or a subquery of raw
+    rows (the candidates of an incremental run, incremental.sql rows_of_touched_keys). -#}
+
+{#- Latest version per natural key (DESIGN.md "Extract contracts"; latest load wins): among rows
+    with the same natural key keep the one with the latest _ingested_at, ties broken by _load_id
+    desc then _source_row desc. Nullable key columns compare with NULL = ''. Returns a subquery
+    of the relation's columns. -#}
+{% macro latest_version(relation, natural_key) -%}
+    select * from (
+        select
+            src.*,
+            row_number() over (
+                partition by
+                {%- for col in natural_key %}
+                    coalesce(cast(src.{{ col }} as {{ dbt.type_string() }}), ''){{ "," if not loop.last }}
+                {%- endfor %}
+                order by src._ingested_at desc, src._load_id desc, src._source_row desc
+            ) as _version_rank
+        from {{ relation }} as src
+    ) as versions
+    where _version_rank = 1
+{%- endmacro %}
+
+{#- Text code cleaning for staging: trimmed, empty string -> NULL. -#}
+{% macro clean_code(col) -%}
+    nullif(trim({{ col }}), '')
+{%- endmacro %}
 
 {% macro budget_natural_key() -%}
     {{ return(['fiscal_year', 'work_unit_code', 'program_code', 'activity_code', 'output_code',
@@ -9,32 +35,6 @@
 
 {% macro realization_natural_key() -%}
     {{ return(['fiscal_year', 'work_unit_code', 'document_no', 'output_code', 'account_code']) }}
-{%- endmacro %}
-
-{#- Raw rows sharing a natural key with a row of a load that `target` does not contain yet: the
-    only keys whose latest version can have changed since the last run. -#}
-{% macro rows_of_touched_keys(raw_relation, natural_key, target) -%}
-    (
-        select src.*
-        from {{ raw_relation }} as src
-        join (
-            select distinct
-                {%- for col in natural_key %}
-                coalesce(cast({{ col }} as {{ dbt.type_string() }}), '') as k_{{ col }}{{ "," if not loop.last }}
-                {%- endfor %}
-            from {{ raw_relation }}
-            where _load_id in (
-                select _load_id from {{ raw_relation }}
-                {{ dbt.except() }}
-                select _load_id from {{ target }}
-            )
-        ) as touched
-            on {% for col in natural_key -%}
-            coalesce(cast(src.{{ col }} as {{ dbt.type_string() }}), '') = touched.k_{{ col }}
-            {%- if not loop.last %}
-            and {% endif %}
-            {%- endfor %}
-    )
 {%- endmacro %}
 
 {% macro stg_budget_select(relation) -%}

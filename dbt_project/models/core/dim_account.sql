@@ -5,13 +5,13 @@
 -- latest non-empty ones seen in the budget, else the code. A code whose spending type is not in the reference maps to
 -- 'lainnya' with is_mapped = false.
 with names as (
-    {{ latest_names(source('raw', 'budget'), ['account_code'], 'account_name') }}
+    {{ latest_names(ref('stg_budget_name'), ['account_code'], 'account_name') }}
 ),
 
 codes as (
-    select account_code from {{ ref('fact_budget') }}
+    select account_code from {{ ref('stg_budget') }}
     union
-    select account_code from {{ ref('fact_realization') }}
+    select account_code from {{ ref('stg_realization') }}
 ),
 
 typed as (

@@ -1,7 +1,7 @@
 -- Fiscal calendar at day grain. The Indonesian fiscal year is the calendar year (UU 17/2003
 -- Pasal 4), so fiscal_year = calendar year; quarters are triwulan, halves semester. Month and
 -- day names in Indonesian. The spine (vars pbk_date_spine_start / pbk_date_spine_days) is trimmed
--- to the years present in the extracts (fiscal years and dates).
+-- to the years present in the extracts (fiscal years and dates, staging.stg_extract_year).
 with spine as (
     {{ dbt.generate_series(var('pbk_date_spine_days') | int) }}
 ),
@@ -13,14 +13,7 @@ days as (
 ),
 
 years as (
-    -- years present in the extracts (raw columns: cheap scans, and no wait for the facts)
-    select fiscal_year as y from {{ source('raw', 'budget') }}
-    union select extract(year from revision_date) from {{ source('raw', 'budget') }} where revision_date is not null
-    union select fiscal_year from {{ source('raw', 'realization') }}
-    union select extract(year from transaction_date) from {{ source('raw', 'realization') }}
-    union select fiscal_year from {{ source('raw', 'budget_plan') }}
-    union select fiscal_year from {{ source('raw', 'output_volume') }}
-    union select fiscal_year from {{ source('raw', 'indicator') }}
+    select calendar_year as y from {{ ref('stg_extract_year') }}
 ),
 
 bounds as (

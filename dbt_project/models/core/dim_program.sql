@@ -18,21 +18,21 @@ with output_levels as (
 ),
 
 program_names as (
-    {{ latest_names(source('raw', 'budget'), ['program_code'], 'program_name') }}
+    {{ latest_names(ref('stg_budget_name'), ['program_code'], 'program_name') }}
 ),
 
 activity_names as (
-    {{ latest_names(source('raw', 'budget'), ['program_code', 'activity_code'], 'activity_name') }}
+    {{ latest_names(ref('stg_budget_name'), ['program_code', 'activity_code'], 'activity_name') }}
 ),
 
 named_outputs as (
-    {{ latest_names(source('raw', 'budget'), ['program_code', 'activity_code', 'output_code'], 'output_name') }}
+    {{ latest_names(ref('stg_budget_name'), ['program_code', 'activity_code', 'output_code'], 'output_name') }}
 ),
 
 members as (
-    select program_code, activity_code, output_code from {{ ref('fact_budget') }}
+    select program_code, activity_code, output_code from {{ ref('stg_budget') }}
     union
-    select program_code, activity_code, output_code from {{ ref('fact_realization') }}
+    select program_code, activity_code, output_code from {{ ref('stg_realization') }}
     union
     select program_code, activity_code, output_code from {{ ref('int_work_unit_output') }}
 )

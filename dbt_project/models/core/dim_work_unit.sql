@@ -15,11 +15,11 @@ with budget_units as (
 ),
 
 unit_names as (
-    {{ latest_names(source('raw', 'budget'), ['work_unit_code'], 'work_unit_name') }}
+    {{ latest_names(ref('stg_budget_name'), ['work_unit_code'], 'work_unit_name') }}
 ),
 
 instansi_names as (
-    {{ latest_names(source('raw', 'budget'), ['instansi_code'], 'instansi_name') }}
+    {{ latest_names(ref('stg_budget_name'), ['instansi_code'], 'instansi_name') }}
 ),
 
 indicator_units as (
@@ -27,22 +27,22 @@ indicator_units as (
         select work_unit_code, instansi_code,
             row_number() over (partition by work_unit_code
                 order by fiscal_year desc, period_month desc, _ingested_at desc) as rn
-        from {{ ref('fact_indicator_achievement') }}
+        from {{ ref('stg_indicator') }}
         where work_unit_code is not null
     ) as ranked
     where rn = 1
 ),
 
 seen as (
-    select work_unit_code, fiscal_year from {{ ref('fact_budget') }}
+    select work_unit_code, fiscal_year from {{ ref('stg_budget') }}
     union
-    select work_unit_code, fiscal_year from {{ ref('fact_realization') }}
+    select work_unit_code, fiscal_year from {{ ref('stg_realization') }}
     union
-    select work_unit_code, fiscal_year from {{ ref('fact_budget_plan') }}
+    select work_unit_code, fiscal_year from {{ ref('stg_budget_plan') }}
     union
-    select work_unit_code, fiscal_year from {{ ref('fact_output_achievement') }}
+    select work_unit_code, fiscal_year from {{ ref('stg_output_volume') }}
     union
-    select work_unit_code, fiscal_year from {{ ref('fact_indicator_achievement') }} where work_unit_code is not null
+    select work_unit_code, fiscal_year from {{ ref('stg_indicator') }} where work_unit_code is not null
 ),
 
 units as (

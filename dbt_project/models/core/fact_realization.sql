@@ -1,44 +1,19 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='realization_key',
-        incremental_strategy=pbk_incremental_strategy(),
-        on_schema_change='fail'
-    )
-}}
 -- Spending lines (SP2D / LRA) at transaction-line grain: the latest version of every natural key
 -- (fiscal_year, work_unit_code, document_no, output_code, account_code). Refunds and corrections
 -- stay as negative amounts, so sums are net of refunds.
 --
--- Incremental by load: a run looks at the loads not yet in the table, takes every raw row that
--- shares a natural key with a row of those loads, keeps the latest version of each such key
--- (stg_realization_select, the body of stg_realization) and replaces the rows with the same
--- realization_key (delete+insert on DuckDB, merge on Spark). Keys untouched by new loads cannot
--- have changed, so the table equals a full refresh (which selects stg_realization whole); a
--- corrected re-send replaces the earlier line in both paths.
--- depends_on: {{ ref('stg_realization') }}
-with lines as (
-{% if is_incremental() %}
-    {{ stg_realization_select(rows_of_touched_keys(source('raw', 'realization'), realization_natural_key(), this)) | indent(4) }}
-{% else %}
-    select * from {{ ref('stg_realization') }}
-{% endif %}
-)
-
+-- A view: staging.stg_realization holds these rows already (maintained incrementally by load, the
+-- month and program key derived there), and a second copy of the largest extract would cost a
+-- pass over it on every build. The published copy (serving/publish.py) materialises it.
+{{ config(materialized='view') }}
 select
     realization_key,
     fiscal_year,
     transaction_date,
-    -- month the line counts in for its fiscal year: a date outside the fiscal year (e.g. a
-    -- correction posted in January for the previous year) counts in the nearest month of it
-    cast(case
-        when extract(year from transaction_date) < fiscal_year then 1
-        when extract(year from transaction_date) > fiscal_year then 12
-        else extract(month from transaction_date)
-    end as integer) as period_month,
+    period_month,
     document_no,
     work_unit_code,
-    {{ pbk_key(['program_code', 'activity_code', 'output_code']) }} as program_key,
+    program_key,
     program_code,
     activity_code,
     output_code,
@@ -48,4 +23,4 @@ select
     is_refund,
     description,
     {{ lineage_columns() }}
-from lines
+from {{ ref('stg_realization') }}

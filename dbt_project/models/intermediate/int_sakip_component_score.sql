@@ -6,7 +6,9 @@
 -- kept (is_present = false): they make the evaluation incomplete, and an incomplete evaluation
 -- gets no grade.
 with evaluations as (
-    select * from {{ ref('fact_sakip_evaluation') }}
+    -- the staged LKE rows (those of core.fact_sakip_evaluation); no sub-component = the total
+    select *, sub_component_code is null as is_component_total
+    from {{ ref('stg_sakip_evaluation') }}
 ),
 
 institutions as (

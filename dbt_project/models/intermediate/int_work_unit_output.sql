@@ -1,4 +1,6 @@
 -- A table: read by dim_program, fact_output_achievement and mart_efficiency, computed once.
+-- Reads the staged budget and realization lines (the rows of core.fact_budget and
+-- core.fact_realization), never the facts: core reads this model.
 {{ config(materialized='table') }}
 -- One row per output of a work unit and fiscal year (fiscal_year, work_unit_code, output_code),
 -- the grain at which output volumes are reported (DESIGN.md output_volume natural key), with the
@@ -7,12 +9,26 @@
 -- realization lines; if an output code sits under several activities of the same unit, the one
 -- with the largest amount wins (then the lowest codes). Outputs known only from volume reports
 -- stay unresolved (program and activity NULL).
-with budget as (
+with budget_revisions as (
+    select
+        fiscal_year, work_unit_code, output_code, program_code, activity_code, revision_no,
+        sum(budget_amount) as amount
+    from {{ ref('stg_budget') }}
+    group by 1, 2, 3, 4, 5, 6
+),
+
+budget as (
+    -- the current revision of a unit and fiscal year is its highest revision_no (as in fact_budget)
     select
         fiscal_year, work_unit_code, output_code, program_code, activity_code,
         case when is_current_revision then 1 else 2 end as priority,
-        sum(budget_amount) as amount
-    from {{ ref('fact_budget') }}
+        sum(amount) as amount
+    from (
+        select
+            budget_revisions.*,
+            revision_no = max(revision_no) over (partition by fiscal_year, work_unit_code) as is_current_revision
+        from budget_revisions
+    ) as revisions
     group by 1, 2, 3, 4, 5, 6
 ),
 
@@ -21,7 +37,7 @@ realized as (
         fiscal_year, work_unit_code, output_code, program_code, activity_code,
         3 as priority,
         sum(abs(realized_amount)) as amount
-    from {{ ref('fact_realization') }}
+    from {{ ref('stg_realization') }}
     group by 1, 2, 3, 4, 5, 6
 ),
 

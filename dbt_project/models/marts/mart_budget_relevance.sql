@@ -1,10 +1,48 @@
 -- Budget relevance ("money follows program", PP 17/2017) per work unit and fiscal year: the share
--- of the current pagu that sits on outputs whose indicators cascade (parent chain, see
--- int_indicator_ancestor) up to an indicator of the rule's strategic level (sasaran strategis)
--- that has a target. An output's indicators are the indicator rows naming its output_code in the
+-- of the current pagu that sits on outputs whose indicators cascade (parent chain, the ancestors
+-- CTE below) up to an indicator of the rule's strategic level (sasaran strategis) that has a
+-- target. An output's indicators are the indicator rows naming its output_code in the
 -- same fiscal year, reported by the same work unit (or by its institution when the indicator
 -- names no work unit). relevance_pct = relevant_budget_amount / budget_amount x 100.
-with budget as (
+{%- set max_depth = var('pbk_cascade_max_depth') | int %}
+-- The closure of the indicator cascade (pohon kinerja, PermenPANRB 89/2021): every indicator with
+-- each ancestor along parent_indicator_key (same fiscal year and institution, core.dim_indicator),
+-- itself at depth 0. Walked with a fixed number of self-joins (var pbk_cascade_max_depth) rather
+-- than a recursive CTE, so the SQL stays portable and a cycle in the data cannot loop forever.
+with indicator_links as (
+    select indicator_key, parent_indicator_key
+    from {{ ref('dim_indicator') }}
+),
+
+depth_0 as (
+    select indicator_key, indicator_key as ancestor_key, 0 as depth
+    from indicator_links
+)
+{%- for d in range(1, max_depth + 1) %},
+
+depth_{{ d }} as (
+    select prev.indicator_key, l.parent_indicator_key as ancestor_key, {{ d }} as depth
+    from depth_{{ d - 1 }} as prev
+    join indicator_links as l
+        on l.indicator_key = prev.ancestor_key
+    where l.parent_indicator_key is not null
+)
+{%- endfor %},
+
+all_depths as (
+    {%- for d in range(0, max_depth + 1) %}
+    select * from depth_{{ d }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+ancestors as (
+    select indicator_key, ancestor_key, min(depth) as depth
+    from all_depths
+    group by indicator_key, ancestor_key
+),
+
+budget as (
     select fiscal_year, work_unit_code, instansi_code, output_code, sum(budget_amount) as budget_amount
     from {{ ref('fact_budget') }}
     where is_current_revision
@@ -23,7 +61,7 @@ links as (
 
 strategic_indicators as (
     select distinct a.indicator_key
-    from {{ ref('int_indicator_ancestor') }} as a
+    from ancestors as a
     join {{ ref('dim_indicator') }} as ancestor
         on ancestor.indicator_key = a.ancestor_key
     join rules as r
