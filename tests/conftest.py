@@ -1,6 +1,32 @@
-"""Settings every test shares."""
+"""Settings and fixtures every test shares.
+
+Tests mirror the packages (tests/<package>/test_<module>.py); helpers live in tests/support/
+(support.pristine, support.dbt_scenario, support.hostile_corpus, support.shared). The built
+warehouses below are made once per test run (support/shared.py: one build for every xdist worker)
+by the production path, `orchestration.run.run_all`; they must not be changed: copy them first.
+"""
 import os
+
+import pytest
 
 # Test files are written whole before a run starts: no need to wait for them to settle (the test of
 # files in flight sets its own interval).
 os.environ.setdefault("PBK_SETTLE_SECONDS", "0")
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory) -> dict:
+    """The demo sample built and published (support/pristine.py): {'home', 'outcome', 'manifest',
+    'started'}."""
+    from tests.support.pristine import pristine_home
+
+    return pristine_home(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def scenario(tmp_path_factory):
+    """The hand-made fiscal year of the dbt tests, built with the dbt unit tests
+    (support/dbt_scenario.py): (PBK_HOME, Build)."""
+    from tests.support.dbt_scenario import built_scenario
+
+    return built_scenario(tmp_path_factory)

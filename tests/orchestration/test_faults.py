@@ -20,13 +20,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hostile_corpus import HEADER, csv_text, row
+from tests.support.hostile_corpus import HEADER, csv_text, row
 from ingest.loader import ingest_landing
 from base.settings import paths
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster_dbt.*")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PBK = [sys.executable, "-m", "pbk.cli"]
 FIGURES = ("SELECT count(*), sum(budget_amount), sum(realized_amount) FROM marts.mart_absorption")
 

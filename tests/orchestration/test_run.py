@@ -22,7 +22,7 @@ import pytest
 # dagster-dbt 0.29 calls a deprecated Dagster API internally
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster_dbt.*")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SEED = 20251
 MARTS = ("mart_absorption", "mart_efficiency", "mart_budget_performance",
          "mart_indicator_achievement", "mart_sakip_component", "mart_sakip_score",
