@@ -14,6 +14,21 @@ import pytest
 os.environ.setdefault("PBK_SETTLE_SECONDS", "0")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest_cache(tmp_path_factory):
+    """Every test home of this run (and the `pbk` processes tests start) copies the parsed dbt
+    manifest from one cache directory instead of running `dbt parse` again: the first home that
+    needs it parses it (orchestration/dbt_models.py: prepare_manifest, keyed by the dbt project's
+    fingerprint, so an edited project is parsed anew)."""
+    from orchestration.dbt_models import MANIFEST_CACHE_ENV
+    from tests.support.shared import run_directory
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv(MANIFEST_CACHE_ENV, str(run_directory(tmp_path_factory) / "dbt-manifests"))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def pristine(tmp_path_factory) -> dict:
     """The demo sample built and published (support/pristine.py): {'home', 'outcome', 'manifest',
