@@ -204,7 +204,7 @@ def render_layouts() -> str:
 
 Besides the canonical layout (the contract's column names), these layouts of real exports load
 whole; `pbk generate --shape omspan|sakti-mak|sipd-ri` writes the sample in them, and the marts
-built from each equal the canonical ones figure for figure (`tests/ingest/test_export_shapes.py`).
+built from each equal the canonical ones figure for figure (`tests/ingest/test_export_shape_marts.py`).
 Indicator, SAKIP and cost-standard files keep the canonical layout.
 """]
     for shape, layouts in LAYOUTS.items():

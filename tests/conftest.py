@@ -45,3 +45,36 @@ def scenario(tmp_path_factory):
     from tests.support.dbt_scenario import built_scenario
 
     return built_scenario(tmp_path_factory)
+
+
+# The test files that take longest (measured with `pytest --durations`; most build whole
+# warehouses), longest first. `make test` hands whole files to two xdist workers in collection
+# order (--dist loadfile --no-loadscope-reorder): starting with the longest keeps both busy to the
+# end instead of leaving one long file for last. The first two never wait for a shared build; the
+# first users of `scenario` and `pristine` (3rd and 4th) build them while the others do not need
+# them yet. Files not listed run afterwards in their usual order; a file missing here only runs
+# later, never not at all.
+LONGEST_FIRST = [
+    "tests/ingest/test_export_shape_marts.py",     # two whole builds of three fiscal years
+    "tests/orchestration/test_faults.py",          # a run killed during dbt, then the rerun
+    "tests/dbt_project/test_dbt_incremental.py",   # builds `scenario`, then five builds of copies
+    "tests/orchestration/test_resources.py",       # builds `pristine`, then two runs at once
+    "tests/serving/test_publish.py",
+    "tests/pbk/test_rebuild.py",
+    "tests/dbt_project/test_dbt_figures.py",
+    "tests/orchestration/test_ingest_assets.py",
+    "tests/ingest/test_export_shapes.py",
+    "tests/base/test_warehouse_file.py",
+    "tests/ingest/test_ingest.py",
+    "tests/pbk/test_demo.py",
+    "tests/ingest/test_faults.py",
+    "tests/ingest/test_hostile_files.py",
+    "tests/ingest/test_fuzz_reader.py",
+    "tests/expectations/test_data_quality.py",
+]
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    # stable: the tests of one file keep their order
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

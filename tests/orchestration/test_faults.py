@@ -1,12 +1,11 @@
 """Bad nights of `pbk run`, with real processes and signals: a run killed during dbt (no orphan dbt,
-the rerun works at once), no connection off the machine, a warehouse held open by another process
-or damaged (errors that name the cause), `pbk rebuild` from the archive alone ending with the same
-figures. The bad nights of taking files from landing are in tests/ingest/test_faults.py."""
+the rerun works at once), no connection off the machine. The bad nights of taking files from
+landing are in tests/ingest/test_faults.py, a warehouse held open by another process in
+tests/base/test_warehouse_file.py, a damaged one and `pbk rebuild` in tests/pbk/test_rebuild.py."""
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,13 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.support.hostile_corpus import csv_text, row
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster_dbt.*")
 
 REPO = Path(__file__).resolve().parents[2]
 PBK = [sys.executable, "-m", "pbk.cli"]
-FIGURES = ("SELECT count(*), sum(budget_amount), sum(realized_amount) FROM marts.mart_absorption")
 
 # Records every connection a Python process (pbk, and the dbt it starts) opens to anything but
 # this machine; the addresses go to $PBK_NET_LOG.
@@ -133,62 +130,3 @@ def test_nothing_in_a_run_connects_off_the_machine(night):
     _, _, rerun, net_log = night
     assert json.loads(rerun.stdout)["success"]
     assert not net_log.exists() or net_log.read_text() == ""
-
-
-def test_warehouse_held_open_names_the_holder(night, tmp_path):
-    home, *_ = night
-    busy = tmp_path / "busy"
-    shutil.copytree(home, busy, ignore=shutil.ignore_patterns("dagster"))
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; "
-                               "c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-                               "time.sleep(300)", str(busy / "warehouse.duckdb")],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        (busy / "landing").mkdir(exist_ok=True)
-        (busy / "landing" / "real.csv").write_text(csv_text([row(1)]))
-        ingest = subprocess.run(PBK + ["ingest", "--json"], cwd=REPO, env=env_for(busy),
-                                capture_output=True, text=True, timeout=300)
-        assert ingest.returncode == 1
-        error = json.loads(ingest.stdout)["error"]
-        assert error.startswith(f"the warehouse {busy / 'warehouse.duckdb'} is open in process "
-                                f"{holder.pid}")
-        assert (busy / "landing" / "real.csv").exists()   # nothing taken
-        status = subprocess.run(PBK + ["status"], cwd=REPO, env=env_for(busy),
-                                capture_output=True, text=True, timeout=300)
-        assert status.returncode == 0, status.stderr
-        assert f"note: the warehouse {busy / 'warehouse.duckdb'} is open in process" in status.stdout
-        assert "Traceback" not in status.stdout + status.stderr
-        run = subprocess.run(PBK + ["run", "--json"], cwd=REPO, env=env_for(busy),
-                             capture_output=True, text=True, timeout=600)
-        assert run.returncode == 1
-        errors = json.loads(run.stdout)["errors"]
-        assert any(f"is open in process {holder.pid}" in e for e in errors), errors
-    finally:
-        holder.kill()
-        holder.wait()
-
-
-def test_damaged_warehouse_is_named_and_rebuild_restores_the_same_figures(night):
-    home, *_ = night
-    before = query(home / "warehouse.duckdb", FIGURES)
-    loads_before = query(home / "warehouse.duckdb",
-                         "SELECT load_id, source_file, rows_loaded, rows_quarantined FROM "
-                         "ops.load_log WHERE status = 'loaded' ORDER BY load_id")
-    data = (home / "warehouse.duckdb").read_bytes()
-    (home / "warehouse.duckdb").write_bytes(data[: len(data) // 3])   # truncated, as by a crash
-    status = subprocess.run(PBK + ["status"], cwd=REPO, env=env_for(home), capture_output=True,
-                            text=True, timeout=300)
-    assert status.returncode == 1
-    assert f"the warehouse file {home / 'warehouse.duckdb'} cannot be opened" in status.stderr
-    assert "Restore it with `pbk rebuild`" in status.stderr and "Traceback" not in status.stderr
-    rebuild = subprocess.run(PBK + ["rebuild", "--json"], cwd=REPO, env=env_for(home),
-                             capture_output=True, text=True, timeout=900)
-    assert rebuild.returncode == 0, rebuild.stdout[-2000:] + rebuild.stderr[-2000:]
-    doc = json.loads(rebuild.stdout)
-    assert doc["success"] and doc["differences"] == [] and doc["files"] == len(loads_before)
-    assert Path(doc["kept_aside"]).read_bytes() == data[: len(data) // 3]
-    assert query(home / "warehouse.duckdb", FIGURES) == before
-    assert query(home / "warehouse.duckdb",
-                 "SELECT load_id, source_file, rows_loaded, rows_quarantined FROM ops.load_log "
-                 "WHERE status = 'loaded' ORDER BY load_id") == loads_before
