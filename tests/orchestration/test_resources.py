@@ -74,7 +74,14 @@ def test_two_runs_at_once_the_second_waits(home_copy):
     overlap (the second waited for the warehouse lock), no DuckDB lock error."""
     from dagster import DagsterEventType, DagsterInstance
 
+    from base.settings import Paths
+    from orchestration.instance import instance_for
+
     home = home_copy
+    # the copy has no run history: its instance is created first, as the first night creates it
+    # (two processes creating one SQLite run storage at once race in Dagster's schema setup)
+    with instance_for(Paths(home)):
+        pass
 
     procs = [subprocess.Popen([sys.executable, "-c", RUN_SCRIPT, str(home)], cwd=REPO,
                               env=env_for(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
