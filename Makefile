@@ -32,10 +32,12 @@ demo: install
 
 # Test files run on PYTEST_WORKERS processes (pytest-xdist), each file whole in one process so
 # its module fixtures (a built warehouse) are made once; most of a test's time is single-threaded
-# Python (dbt, Dagster, GX), so two workers on two cores nearly halve the wall time.
+# Python (dbt, Dagster, GX), so two workers on two cores nearly halve the wall time. Files are
+# handed out in collection order, longest first (tests/conftest.py: LONGEST_FIRST); the shared
+# warehouses are built once for both workers (tests/support/shared.py).
 PYTEST_WORKERS ?= 2
 test: install
-	PBK_TEST_DUCKDB1=$(abspath $(DUCKDB_1X_DIR)) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+	PBK_TEST_DUCKDB1=$(abspath $(DUCKDB_1X_DIR)) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: install
 	$(BIN)/python scripts/bench_generate.py

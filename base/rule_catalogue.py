@@ -10,7 +10,7 @@ implementation is the one piece of code that decides it, found by label:
   mart   expectations/marts.py `mart_expectations` (GX, on the marts after `dbt build`)
 
 The loader, the GX suites, the Dagster asset checks and docs/data_quality.md read the rows from
-here; tests/test_rule_catalogue.py checks that every implementation has a row and every row one
+here; tests/base/test_rule_catalogue.py checks that every implementation has a row and every row one
 implementation. This module is plain data (it sits below ingest and expectations, which both read
 it). Texts may hold `{placeholders}`: the data-quality settings (expectations/config.py) and the
 few values of expectations/rule_texts.py, which fills them in.

@@ -1,5 +1,6 @@
-"""Fault injection for the crash-safety tests (tests/test_faults.py): each hook does nothing unless
-its PBK_FAULT_* variable is set, so the faults are injected into the real loader, not a copy."""
+"""Fault injection for the crash-safety tests (tests/ingest/test_faults.py,
+tests/orchestration/test_faults.py): each hook does nothing unless its PBK_FAULT_* variable is
+set, so the faults are injected into the real loader, not a copy."""
 from __future__ import annotations
 
 import os

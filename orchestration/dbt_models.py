@@ -11,11 +11,13 @@ the most downstream model they read.
 This job is the only way the warehouse is built (`pbk run`, `pbk demo`, the schedule, the sensor,
 the benchmarks and the test fixtures all run it). Nothing is written into the repository: the
 manifest Dagster loads is parsed into ``$PBK_HOME/dbt/manifest`` (again only when the dbt project
-changed) and builds write to ``$PBK_HOME/dbt/target`` (`Paths.dbt_target`), where publish, trace
-and lineage read run_results.json and manifest.json.
+changed; copied from ``$PBK_DBT_MANIFEST_CACHE`` instead when that is set and holds it) and
+builds write to ``$PBK_HOME/dbt/target`` (`Paths.dbt_target`), where publish, trace and lineage
+read run_results.json and manifest.json.
 """
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -70,22 +72,55 @@ def dbt_cli(project: DbtProject) -> DbtCliResource:
                           dbt_executable=str(DBT_CHILD))
 
 
+# A directory of parsed manifests shared by several PBK_HOMEs (the test suite sets it: every test
+# home would otherwise run the same `dbt parse`). Unset: every PBK_HOME parses its own.
+MANIFEST_CACHE_ENV = "PBK_DBT_MANIFEST_CACHE"
+
+
 def prepare_manifest(p: Paths, project: DbtProject) -> dict:
     """`dbt parse` into $PBK_HOME/dbt/manifest when the manifest is missing or the dbt
     project changed since it was parsed (works offline); returns the manifest, with the
-    multi-parent singular tests attached to a model (see attach_singular_tests)."""
+    multi-parent singular tests attached to a model (see attach_singular_tests). With
+    $PBK_DBT_MANIFEST_CACHE set, a manifest parsed for the same project files, project
+    directory and dbt versions is copied from there instead of parsed again."""
     stamp = project.manifest_path.parent / "pbk_fingerprint.txt"
     fingerprint = project_fingerprint()
     fresh = (project.manifest_path.exists() and stamp.exists()
              and stamp.read_text().strip() == fingerprint)
     if not fresh:
-        dbt_environment(p)
         project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.manifest_path.parent).wait()
+        cached = cached_manifest_path(fingerprint)
+        if cached is not None and cached.exists():
+            shutil.copyfile(cached, project.manifest_path)
+        else:
+            dbt_environment(p)
+            dbt_cli(project).cli(["parse", "--quiet"],
+                                 target_path=project.manifest_path.parent).wait()
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+                shutil.copyfile(project.manifest_path, tmp)
+                os.replace(tmp, cached)   # readers never see half a file
         stamp.write_text(fingerprint)
     manifest = json.loads(project.manifest_path.read_text())
     attach_singular_tests(manifest)
     return manifest
+
+
+def cached_manifest_path(fingerprint: str) -> Path | None:
+    """Where $PBK_DBT_MANIFEST_CACHE keeps the manifest of this project state (None when unset):
+    keyed by the project fingerprint, the project directory (the manifest names its files) and the
+    dbt-core and dbt-duckdb versions (they write it). The manifest holds nothing of a PBK_HOME
+    (the profile's warehouse path is not written into it; nodes name the database `warehouse`,
+    the file's stem, in every PBK_HOME), so homes can share it."""
+    root = os.environ.get(MANIFEST_CACHE_ENV)
+    if not root:
+        return None
+    from importlib.metadata import version
+
+    key = hashlib.sha256("\0".join([fingerprint, str(PROJECT_DIR), version("dbt-core"),
+                                     version("dbt-duckdb")]).encode()).hexdigest()
+    return Path(root) / key / "manifest.json"
 
 
 def attach_singular_tests(manifest: dict) -> None:

@@ -5,7 +5,7 @@
 
 The same descriptions feed the dbt docs site ($PBK_HOME/docs/dbt/) and the table and column
 comments of the published DuckDB file, so BI users read one vocabulary everywhere.
-tests/test_publish.py checks that the committed dictionary equals what this script renders.
+tests/serving/test_publish.py checks that the committed dictionary equals what this script renders.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Writes docs/extracts.md (from ingest/contracts.py) and docs/data_quality.md (from the rule
-catalogue, base/rule_catalogue.py), so what is documented is what is enforced. `tests/test_docs.py` fails when
+catalogue, base/rule_catalogue.py), so what is documented is what is enforced. `tests/base/test_docs.py` fails when
 a committed page is out of date: run this script after changing a contract or a rule."""
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ def render_layouts() -> str:
 
 Besides the canonical layout (the contract's column names), these layouts of real exports load
 whole; `pbk generate --shape omspan|sakti-mak|sipd-ri` writes the sample in them, and the marts
-built from each equal the canonical ones figure for figure (`tests/test_export_shapes.py`).
+built from each equal the canonical ones figure for figure (`tests/ingest/test_export_shape_marts.py`).
 Indicator, SAKIP and cost-standard files keep the canonical layout.
 """]
     for shape, layouts in LAYOUTS.items():

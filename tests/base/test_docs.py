@@ -2,7 +2,7 @@
 import importlib.util
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_docs_are_generated_from_the_contracts_and_rules():

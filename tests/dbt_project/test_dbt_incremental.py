@@ -2,15 +2,14 @@
 refresh give identical marts"), a corrected re-send replaces the earlier line, a build without new
 loads changes nothing, what the landing sensor runs for one realization file rebuilds only what
 that kind feeds, and a failing dbt test fails the run naming the test. Every build is the Dagster
-job, in-process (tests/dbt_scenario.py: build)."""
+job, in-process (tests/support/dbt_scenario.py: build)."""
 from __future__ import annotations
 
 import shutil
 
 import pytest
 
-from dbt_scenario import (MARTS, build, built_scenario, copy_home, load_raw, next_day_files,
-                          query)
+from tests.support.dbt_scenario import MARTS, build, copy_home, load_raw, next_day_files, query
 
 TABLES = [f"marts.{m}" for m in MARTS] + ["core.fact_realization", "core.fact_budget", "staging.stg_budget",
                                          "staging.stg_realization"]
@@ -35,10 +34,10 @@ def _differences(home, snapshot) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def incremental_home(tmp_path_factory):
+def incremental_home(scenario, tmp_path_factory):
     """A copy of the built scenario, then one more day of realization lines (new lines, a refund
     and a corrected re-send of D007) built incrementally."""
-    base, _ = built_scenario(tmp_path_factory)
+    base, _ = scenario
     home = copy_home(base, tmp_path_factory.mktemp("pbk_incremental") / "home")
     load_raw(home, next_day_files(home.parent / "files"))
     result = build(home)              # incremental (no full refresh)
@@ -76,7 +75,8 @@ def test_build_without_new_loads_changes_nothing(incremental_home, tmp_path):
     assert _differences(again, snapshot) == {t: 0 for t in TABLES}
 
 
-def test_a_realization_file_rebuilds_only_what_realization_feeds(incremental_home, tmp_path_factory):
+def test_a_realization_file_rebuilds_only_what_realization_feeds(incremental_home, scenario,
+                                                                 tmp_path_factory):
     """The same day dropped into landing of another copy of the scenario, and the run the landing
     sensor starts for it (its kind's ingest asset and everything downstream): only the nodes
     downstream of raw.realization run, and every mart equals the full-graph build."""
@@ -85,7 +85,7 @@ def test_a_realization_file_rebuilds_only_what_realization_feeds(incremental_hom
     from base.settings import paths
     from orchestration.ingest_assets import ingest_key
 
-    base, _ = built_scenario(tmp_path_factory)
+    base, _ = scenario
     home = copy_home(base, tmp_path_factory.mktemp("pbk_changed") / "home")
     (day,) = next_day_files(home.parent / "files")
     shutil.copy(day, paths(home).ensure().landing / day.name)

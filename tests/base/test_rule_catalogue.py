@@ -15,7 +15,7 @@ from expectations.rules import extract_rules, row_checks
 from ingest import normalise as N
 from ingest.contracts import CONTRACTS, KINDS
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CFG = DQConfig(max_fiscal_year=2099)
 # parse 11 quarantine + 2 reject; row 29; batch 3; mart 17
 COUNTS = {"parse": 13, "row": 29, "batch": 3, "mart": 17}

@@ -1,4 +1,4 @@
-"""The hand-made fiscal year of the dbt tests and their helpers (tests/test_dbt_*.py): write extract
+"""The hand-made fiscal year of the dbt tests and their helpers (tests/dbt_project/): write extract
 files with canonical headers, load them into raw.* with the project's loader, and build the
 warehouse with the Dagster job (`build`), as production does.
 """
@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.contracts import CONTRACTS
-from serving.summary import MARTS  # noqa: F401  (the one list of the marts; tests import it here)
+from base.dbt import MARTS  # noqa: F401  (the one list of the marts; tests import it here)
+
+from .shared import build_once
 
 
 def write_extract(path: Path, kind: str, rows: list[dict]) -> Path:
@@ -65,7 +67,7 @@ def query_dicts(home: Path, sql: str, params: list | None = None) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- hand-made scenario
-# A small fiscal year 2025 with figures computed by hand (see tests/test_dbt_figures.py):
+# A small fiscal year 2025 with figures computed by hand (see tests/dbt_project/test_dbt_figures.py):
 # a central satker 123456 (BA 023) with a mid-year budget revision, blokir, refunds and three
 # outputs under two activities; a regional SKPD 1.02.0.00.0.00.01.0000 of pemda 32.04 (work unit
 # 32.04.1.02.0.00.0.00.01.0000) with a corrected
@@ -225,9 +227,6 @@ def next_day_files(d: Path) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- shared warehouse
-_BUILT: dict = {}
-
-
 @dataclass
 class Build:
     """A run of the Dagster job and the dbt nodes its build ran (from run_results.json)."""
@@ -263,15 +262,16 @@ def build(home: Path, *, select: str = "fqn:*", selection=None, full_refresh: bo
     return Build(outcome, run_results(p.dbt_target))
 
 
+def _build_scenario(directory: Path) -> tuple[Path, Build]:
+    home = directory / "home"
+    load_raw(home, scenario_files(directory / "files"))
+    return home, build(home, full_refresh=True, unit_tests=True)
+
+
 def built_scenario(tmp_path_factory) -> tuple[Path, Build]:
-    """The hand-made scenario loaded and built once per test session (full build with dbt unit
+    """The hand-made scenario loaded and built once per test run (full build with dbt unit
     tests): (PBK_HOME, Build). Tests must not modify it; copy it with `copy_home` first."""
-    if "home" not in _BUILT:
-        home = tmp_path_factory.mktemp("pbk_scenario") / "home"
-        load_raw(home, scenario_files(home.parent / "files"))
-        _BUILT["home"] = home
-        _BUILT["result"] = build(home, full_refresh=True, unit_tests=True)
-    return _BUILT["home"], _BUILT["result"]
+    return build_once(tmp_path_factory, "scenario", _build_scenario)
 
 
 def copy_home(src: Path, dst: Path) -> Path:

@@ -1,4 +1,4 @@
-"""The dbt project on a hand-made fiscal year (tests/dbt_scenario.py: scenario_files), built once:
+"""The dbt project on a hand-made fiscal year (tests/support/dbt_scenario.py: scenario_files), built once:
 exact figures computed by hand for every mart, lineage, rules, reconciliation and docs.
 
 Hand computations (fiscal year 2025, rules IKPA-PER-5-PB-2024, EFF-PMK-214-2017,
@@ -24,12 +24,7 @@ import json
 
 import pytest
 
-from dbt_scenario import MARTS, O1, O2, O3, W1, W2, built_scenario, copy_home, query, query_dicts
-
-
-@pytest.fixture(scope="module")
-def scenario(tmp_path_factory):
-    return built_scenario(tmp_path_factory)
+from tests.support.dbt_scenario import MARTS, O1, O2, O3, W1, W2, copy_home, query, query_dicts
 
 
 @pytest.fixture(scope="module")

@@ -11,23 +11,18 @@ import pytest
 
 
 from serving import lineage
-from pristine import copy_home, pristine_home
+from tests.support.pristine import copy_home
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return pristine_home(tmp_path_factory)
+def home(pristine, tmp_path_factory):
+    return copy_home(pristine["home"], tmp_path_factory.mktemp("lineage") / "pbk")
 
 
 @pytest.fixture(scope="module")
-def home(built, tmp_path_factory):
-    return copy_home(built["home"], tmp_path_factory.mktemp("lineage") / "pbk")
-
-
-@pytest.fixture(scope="module")
-def events(built, home):
+def events(pristine, home):
     """The events the run's publish step wrote (name order = emission order)."""
-    run_id = built["outcome"].run_id
+    run_id = pristine["outcome"].run_id
     paths = sorted((home / "lineage" / run_id).glob("*.json"))
     return run_id, paths, [json.loads(p.read_text()) for p in paths]
 
@@ -57,7 +52,7 @@ def test_one_event_per_file_in_the_run_folder(home, events):
         assert parent["run"]["runId"] == nightly and parent["job"]["name"] == "pbk.nightly"
 
 
-def test_dbt_models_have_inputs_outputs_and_schema(home, built, events):
+def test_dbt_models_have_inputs_outputs_and_schema(home, pristine, events):
     _, _, docs = events
     manifest = json.loads((home / "dbt" / "target" / "manifest.json").read_text())
     models = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
@@ -66,7 +61,7 @@ def test_dbt_models_have_inputs_outputs_and_schema(home, built, events):
         jobs.setdefault(doc["job"]["name"], []).append(doc["eventType"])
     for model in models:
         assert jobs.get(f"pbk.dbt.{model}") == ["START", "COMPLETE"], model
-    ns = f"duckdb://{built['home'] / 'warehouse.duckdb'}"   # where the run wrote them
+    ns = f"duckdb://{pristine['home'] / 'warehouse.duckdb'}"   # where the run wrote them
     mart = next(d for d in docs if d["job"]["name"] == "pbk.dbt.mart_absorption"
                 and d["eventType"] == "COMPLETE")
     inputs = {(d["namespace"], d["name"]) for d in mart["inputs"]}
@@ -82,7 +77,7 @@ def test_dbt_models_have_inputs_outputs_and_schema(home, built, events):
     assert {d["name"] for d in stg["inputs"]} == {"raw.realization"}
 
 
-def test_ingest_checks_and_publish_are_in_the_run(home, built, events):
+def test_ingest_checks_and_publish_are_in_the_run(home, pristine, events):
     _, _, docs = events
     ingest = [d for d in docs if d["job"]["name"].startswith("pbk.ingest.")
               and d["eventType"] == "COMPLETE"]
@@ -90,7 +85,7 @@ def test_ingest_checks_and_publish_are_in_the_run(home, built, events):
     real = next(d for d in ingest if d["outputs"][0]["name"] == "raw.realization")
     assert real["inputs"][0]["namespace"] == "file"
     assert Path(real["inputs"][0]["name"]).name == "realization.csv"
-    loaded = next(f for f in built["outcome"].files if f.kind == "realization").rows_loaded
+    loaded = next(f for f in pristine["outcome"].files if f.kind == "realization").rows_loaded
     assert real["outputs"][0]["outputFacets"]["outputStatistics"]["rowCount"] == loaded
     checks = next(d for d in docs if d["job"]["name"] == "pbk.mart_checks"
                   and d["eventType"] == "COMPLETE")
@@ -99,7 +94,7 @@ def test_ingest_checks_and_publish_are_in_the_run(home, built, events):
     assert assertions and all(a["success"] for a in assertions)
     pub = next(d for d in docs if d["job"]["name"] == "pbk.publish" and d["eventType"] == "COMPLETE")
     outs = {(o["namespace"], o["name"]) for o in pub["outputs"]}
-    run_home = built["home"]   # the events name the home the run wrote
+    run_home = pristine["home"]   # the events name the home the run wrote
     assert (f"duckdb://{run_home / 'published' / 'pbk.duckdb'}", "marts.mart_absorption") in outs
     assert ("file", str(run_home / "published" / "parquet" / "marts" / "mart_absorption.parquet")) in outs
 
@@ -140,10 +135,10 @@ def test_generic_emit_run_events(home):
                                      "outputFacets": {}}
 
 
-def test_checks_read_back_from_dq_results(home, built, events):
+def test_checks_read_back_from_dq_results(home, pristine, events):
     from orchestration.quality import mart_check_specs
 
-    run_id = built["outcome"].run_id
+    run_id = pristine["outcome"].run_id
     checks = lineage.checks_from_dq_results(home, run_id)
     assert len(checks) == len(mart_check_specs())     # every GX mart rule, recorded once
     assert all(c["success"] for c in checks if c["severity"] == "error")

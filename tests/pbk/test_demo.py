@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_demo_generates_and_ingests_the_sample(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 from ingest.loader import ingest_files, ingest_landing
 from base.settings import paths
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "docs" / "examples"
 
 REALIZATION_HEADER = ("fiscal_year,transaction_date,document_no,work_unit_code,program_code,"

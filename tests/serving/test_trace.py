@@ -1,8 +1,9 @@
 """`pbk trace`: every supported mart reconciles exactly with the extract lines behind it, on the
 demo sample (built once, published, then traced from the published copy as auditors do).
 
-The demo warehouse is built once per test process (tests/pristine.py) and shared with
-test_publish.py and test_lineage.py, which copy it before changing anything.
+The demo warehouse is built once per test run (the `pristine` fixture, tests/support/pristine.py)
+and shared with the other tests that read a built warehouse; a test that changes it works on a
+copy.
 """
 from __future__ import annotations
 
@@ -14,19 +15,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pristine import pristine_home
 from pbk.trace_command import add_trace_parser, parse_keys
+from tests.support.pristine import copy_home
 from serving.trace.marts import MARTS
 from serving.trace.reconcile import TraceError, run_trace, trace
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return pristine_home(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def home(built):
-    return built["home"]
+def home(pristine):
+    return pristine["home"]
 
 
 @pytest.fixture(scope="module")
@@ -274,12 +270,15 @@ def test_too_many_lines_is_refused_not_exhausting_memory(con):
     assert trace(con, "mart_absorption", {"fiscal_year": "2025", "month": "12"}, max_lines=None).reconciled
 
 
-def test_altered_archive_file_is_not_reconciled(home, monkeypatch, capsys):
+def test_altered_archive_file_is_not_reconciled(home, tmp_path, monkeypatch, capsys):
     """--verify-source finding an archived file that no longer matches its sha256: exit 1, NOT
-    RECONCILED, whatever the figures say (restored afterwards for the other tests)."""
+    RECONCILED, whatever the figures say (on a copy of the home: other processes read the
+    shared one)."""
+    home = copy_home(home, tmp_path / "pbk")
     code, out = _cli(["trace", "mart_sakip_score", "--key", "fiscal_year=2025", "--key",
                       "instansi_code=010", "--json", "--verify-source"], home, monkeypatch, capsys)
     archived = Path(json.loads(out.out)["files"][0]["archived_file"])
+    assert archived.is_relative_to(home)
     original = archived.read_bytes()
     try:
         archived.write_bytes(original + b"\n")

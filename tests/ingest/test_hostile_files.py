@@ -1,4 +1,4 @@
-"""The reader contract on a corpus of hostile files (tests/hostile_corpus.py): every input is either
+"""The reader contract on a corpus of hostile files (tests/support/hostile_corpus.py): every input is either
 loaded, with rows read (counted on the file's own bytes) = loaded + quarantined and Rupiah likewise,
 or rejected whole with exit 2 and a reason naming the file and what is wrong. Never an internal
 error, never a partial load. Run through the command line, as an operator would."""
@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hostile_corpus import build_corpus
+from tests.support.hostile_corpus import build_corpus
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PBK = [sys.executable, "-m", "pbk.cli"]
 
 

@@ -17,26 +17,21 @@ from pathlib import Path
 import duckdb
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 from serving.publish import publish
 from serving.publish_gate import BlockingFailure
 from serving.published_versions import DB_NAME, current_manifest, current_version_dir
-from pristine import copy_home, pristine_home
+from tests.support.pristine import copy_home
 
 STATE_SQL = ("SELECT (SELECT CAST(sum(realized_cumulative) AS VARCHAR) FROM marts.mart_absorption), "
              "(SELECT count(*) FROM core.fact_realization), "
              "(SELECT count(*) FROM marts.mart_absorption)")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return pristine_home(tmp_path_factory)
-
-
 @pytest.fixture()
-def home(built, tmp_path):
-    return copy_home(built["home"], tmp_path / "pbk")
+def home(pristine, tmp_path):
+    return copy_home(pristine["home"], tmp_path / "pbk")
 
 
 def _tree_digest(root: Path) -> dict[str, str]:
@@ -55,9 +50,9 @@ def _tree_digest(root: Path) -> dict[str, str]:
 # what is published
 
 
-def test_published_copy_holds_core_and_marts_exactly(built):
-    home = built["home"]
-    published_by_run = built["outcome"].published    # the published asset's metadata
+def test_published_copy_holds_core_and_marts_exactly(pristine):
+    home = pristine["home"]
+    published_by_run = pristine["outcome"].published    # the published asset's metadata
     root = home / "published"
     assert current_version_dir(home) == root / "versions" / published_by_run["version"]
     assert os.readlink(root / "current") == f"versions/{published_by_run['version']}"
@@ -93,13 +88,13 @@ def test_published_copy_holds_core_and_marts_exactly(built):
     con.close()
     manifest = current_manifest(home)
     assert manifest["version"] == published_by_run["version"]
-    assert manifest["run_id"] == built["outcome"].run_id
+    assert manifest["run_id"] == pristine["outcome"].run_id
     assert manifest["database"]["sha256"] == hashlib.sha256(
         (root / DB_NAME).read_bytes()).hexdigest()
 
 
-def test_published_files_are_read_only_and_storage_is_duckdb_1x(built):
-    root = built["home"] / "published"
+def test_published_files_are_read_only_and_storage_is_duckdb_1x(pristine):
+    root = pristine["home"] / "published"
     db = root / DB_NAME
     files = [db, root / "manifest.json", *(root / "parquet").rglob("*.parquet")]
     assert all((f.stat().st_mode & 0o222) == 0 for f in files)   # r--r--r--
@@ -112,10 +107,10 @@ def test_published_files_are_read_only_and_storage_is_duckdb_1x(built):
 @pytest.mark.skipif(not os.environ.get("PBK_TEST_DUCKDB1"),
                     reason="set PBK_TEST_DUCKDB1 to a folder holding a DuckDB 1.x package "
                            "(pip install --target DIR duckdb==1.1.3)")
-def test_duckdb_1x_opens_the_published_copy(built):
+def test_duckdb_1x_opens_the_published_copy(pristine):
     code = textwrap.dedent(f"""
         import duckdb
-        con = duckdb.connect({str(built['home'] / 'published' / DB_NAME)!r}, read_only=True)
+        con = duckdb.connect({str(pristine['home'] / 'published' / DB_NAME)!r}, read_only=True)
         rows = con.execute("SELECT count(*) FROM marts.mart_absorption").fetchone()[0]
         print(duckdb.__version__, rows)
     """)
@@ -123,7 +118,7 @@ def test_duckdb_1x_opens_the_published_copy(built):
                          env={**os.environ, "PYTHONPATH": os.environ["PBK_TEST_DUCKDB1"]}, timeout=120)
     assert out.returncode == 0, out.stderr
     version, rows = out.stdout.split()
-    assert version.startswith("1.") and int(rows) == built["outcome"].published["tables"]["marts.mart_absorption"]
+    assert version.startswith("1.") and int(rows) == pristine["outcome"].published["tables"]["marts.mart_absorption"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -326,9 +321,9 @@ def test_data_dictionary_is_generated_from_the_dbt_descriptions():
     assert committed == gen.render(), "run: python scripts/gen_data_dictionary.py"
 
 
-def test_data_dictionary_describes_every_published_mart_column(built):
+def test_data_dictionary_describes_every_published_mart_column(pristine):
     text = (REPO / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
-    con = duckdb.connect(str(built["home"] / "published" / DB_NAME), read_only=True)
+    con = duckdb.connect(str(pristine["home"] / "published" / DB_NAME), read_only=True)
     cols = con.execute("SELECT table_name, column_name FROM information_schema.columns "
                        "WHERE table_schema = 'marts' ORDER BY 1").fetchall()
     con.close()

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hostile_corpus import HEADER, csv_text, row
+from tests.support.hostile_corpus import HEADER, csv_text, row
 from ingest.contracts import CONTRACTS
 from ingest.loader import Loader
 from base.settings import paths

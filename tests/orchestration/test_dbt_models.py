@@ -1,0 +1,60 @@
+"""orchestration/dbt_models.py: every dbt model and seed is an asset the job materialises, and dbt
+writes nothing into the repository.
+"""
+import json
+
+import pytest
+
+from tests.support.orchestration import REPO
+
+# dagster-dbt 0.29 calls a deprecated Dagster API internally
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster_dbt.*")
+
+
+def test_run_covers_every_dbt_model_and_seed(home, first_run, pristine):
+    manifest = json.loads((home / "dbt" / "manifest" / "manifest.json").read_text())
+    nodes = {f"{n['schema']}/{n['name']}" for n in manifest["nodes"].values()
+             if n["resource_type"] in ("model", "seed")}
+    assert len(nodes) > 30
+    materialized = {k for k, s in first_run.assets.items() if s == "materialized"}
+    assert nodes <= materialized, nodes - materialized
+    assert {f"raw/{k}" for k in pristine["manifest"]["files"]} <= materialized
+    assert "quality/dq_report" in materialized
+    # nothing dbt writes lands in the repository (targets and logs are under PBK_HOME)
+    written = [p for d in ("target", "logs") for p in (REPO / "dbt_project" / d).rglob("*")
+               if p.is_file() and p.stat().st_mtime >= pristine["started"]]
+    assert written == []
+    assert (home / "dbt" / "target" / "run_results.json").exists()
+
+
+def test_a_cached_manifest_serves_only_the_project_state_it_was_parsed_from(tmp_path, monkeypatch):
+    """$PBK_DBT_MANIFEST_CACHE (set for the whole test run by tests/conftest.py): a manifest cached
+    for another state of the dbt project is never used (dbt parses); the one dbt parsed is stored
+    and the next home gets exactly it, without a parse."""
+    from base.dbt import project_fingerprint
+    from base.settings import paths
+    from orchestration.dbt_models import (MANIFEST_CACHE_ENV, cached_manifest_path,
+                                          dbt_project_for, prepare_manifest)
+
+    monkeypatch.setenv(MANIFEST_CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv("PBK_HOME", str(tmp_path / "a"))    # restored afterwards (dbt sets it)
+    marked = {"nodes": {}, "parent_map": {}, "pbk_test_marker": "from the cache"}
+    fingerprint = project_fingerprint()
+    stale = cached_manifest_path("0" * 64)                  # the project before an edit
+    assert stale != cached_manifest_path(fingerprint)
+    stale.parent.mkdir(parents=True)
+    stale.write_text(json.dumps(marked))
+
+    a = paths(tmp_path / "a").ensure()
+    got = prepare_manifest(a, dbt_project_for(a))
+    assert "pbk_test_marker" not in got and len(got["nodes"]) > 100
+    assert (a.dbt_manifest / "partial_parse.msgpack").exists()      # dbt parsed in this home
+    stored = cached_manifest_path(fingerprint)
+    assert stored.read_bytes() == (a.dbt_manifest / "manifest.json").read_bytes()
+
+    stored.write_text(json.dumps(marked))
+    b = paths(tmp_path / "b").ensure()
+    got = prepare_manifest(b, dbt_project_for(b))
+    assert got["pbk_test_marker"] == "from the cache"
+    assert not (b.dbt_manifest / "partial_parse.msgpack").exists()  # no parse
+    assert (b.dbt_manifest / "pbk_fingerprint.txt").read_text() == fingerprint

@@ -1,0 +1,138 @@
+"""`pbk status` and `pbk status --json` on the built demo warehouse (the `pristine` fixture: the
+sample with its dirt, loaded and built by the job): every figure they print is the one the
+warehouse holds, read here with SQL of its own, and the one the run reported."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _pbk(home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PBK_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    return subprocess.run([sys.executable, "-m", "pbk.cli", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def warehouse(pristine) -> dict:
+    """What the warehouse says, read directly (read only: the pristine home is shared)."""
+    con = duckdb.connect(str(pristine["home"] / "warehouse.duckdb"), read_only=True)
+    try:
+        loads = con.execute("SELECT source_file, kind, status, rows_read, rows_loaded, "
+                            "rows_quarantined FROM ops.load_log").fetchall()
+        held = con.execute("SELECT kind, rule, count(*) FROM (SELECT DISTINCT kind, rule, load_id, "
+                           "source_row FROM ops.quarantine) GROUP BY ALL").fetchall()
+        fresh = con.execute("SELECT kind, max(finished_at) FROM ops.load_log "
+                            "WHERE status = 'loaded' GROUP BY kind").fetchall()
+        failing = con.execute("SELECT coalesce(source_file, suite), rule, \"column\", "
+                              "unexpected_count, checked_at FROM ops.dq_results "
+                              "WHERE NOT success").fetchall()
+        rejected = con.execute("SELECT count(*) FROM ops.load_log WHERE status = 'rejected'"
+                               ).fetchone()[0]
+    finally:
+        con.close()
+    assert len({tuple(f[:4]) for f in failing}) == len(failing)   # each failure told apart
+    return {"loads": sorted(loads), "held": {(k, r): n for k, r, n in held},
+            "fresh": {k: str(t)[:19] for k, t in fresh},
+            "failing": {(subject, rule, column, n): at for subject, rule, column, n, at in failing},
+            "rejected": rejected}
+
+
+SHOWN_FAILURES = 20    # `pbk status` lists the newest 20 failing rules (serving/status.py: limit)
+
+
+def _newest_failures(warehouse: dict, shown: list[tuple]) -> None:
+    """shown are failing rules of the warehouse, as many as status lists, none older than one
+    left out, each with its exact count."""
+    failing = warehouse["failing"]
+    assert len(shown) == len(set(shown)) == min(SHOWN_FAILURES, len(failing))
+    assert set(shown) <= set(failing)
+    left_out = set(failing) - set(shown)
+    assert not left_out or max(failing[f] for f in left_out) <= min(failing[f] for f in shown)
+
+
+def test_the_warehouse_is_the_run_that_built_it(pristine, warehouse):
+    """The figures below are not trivially equal: seven files, every one loaded, some with
+    quarantined rows, rows read = loaded + quarantined as the run reported them."""
+    outcome = pristine["outcome"]
+    assert warehouse["loads"] == sorted(
+        (r.file, r.kind, r.status, r.rows_read, r.rows_loaded, r.rows_quarantined)
+        for r in outcome.files)
+    assert len(warehouse["loads"]) == len(pristine["manifest"]["files"]) == 7
+    assert all(read == loaded + held for *_, read, loaded, held in warehouse["loads"])
+    assert sum(held for *_, held in warehouse["loads"]) == sum(warehouse["held"].values()) > 0
+    assert warehouse["rejected"] == 0
+    assert len(warehouse["failing"]) > SHOWN_FAILURES     # the sample's dirt: more than status lists
+
+
+def test_status_json_gives_the_warehouse_figures(pristine, warehouse):
+    out = _pbk(pristine["home"], "status", "--json")
+    assert out.returncode == 0, out.stderr[-3000:]
+    doc = json.loads(out.stdout)
+    assert doc["pbk_home"] == str(pristine["home"]) and doc["note"] is None
+    assert doc["warehouse"] == str(pristine["home"] / "warehouse.duckdb")
+    assert sorted((r["source_file"], r["kind"], r["status"], r["rows_read"], r["rows_loaded"],
+                   r["rows_quarantined"]) for r in doc["loads"]) == warehouse["loads"]
+    finished = [r["finished_at"] for r in doc["loads"]]
+    assert finished == sorted(finished, reverse=True)        # newest first
+    assert doc["rejected"] == []
+    assert {(r["kind"], r["rule"]): r["rows"] for r in doc["quarantine_by_rule"]} == \
+        warehouse["held"]
+    assert {r["kind"]: r["last_loaded_at"][:19].replace("T", " ") for r in doc["freshness"]} == \
+        warehouse["fresh"]
+    _newest_failures(warehouse, [(f["subject"], f["rule"], f["column"], f["unexpected_count"])
+                                 for f in doc["dq_failures"]])
+    assert doc["data_docs"] == str(pristine["home"] / "docs" / "dq" / "index.html")
+
+
+LOAD_LINE = re.compile(r"^  \S+ \S+  (\S+)\s+(\S+)\s+(\S+)\s+([\d,]+) loaded\s+([\d,]+) quarantined$")
+RULE_LINE = re.compile(r"^  (\S+)\s+(\S+)\s+([\d,]+)$")
+FRESH_LINE = re.compile(r"^  (\S+)\s+(\S+ \S+) UTC$")
+FAILURE_LINE = re.compile(r"^  (\S+): (\S+) on (\S+) - ([\d,]+) \(")
+
+
+def _section(text: str, title: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index(title) + 1
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("  ")), len(lines))
+    return lines[start:end]
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def test_status_prints_the_warehouse_figures(pristine, warehouse):
+    out = _pbk(pristine["home"], "status")
+    assert out.returncode == 0, out.stderr[-3000:]
+    text = out.stdout
+    assert text.startswith(f"PBK_HOME: {pristine['home']}\n")
+    loads = [LOAD_LINE.match(line) for line in _section(text, "Last loads:")]
+    assert all(loads), _section(text, "Last loads:")
+    assert sorted((m[1], m[2], m[3], _number(m[4]), _number(m[5])) for m in loads) == \
+        sorted((f, k, s, loaded, held) for f, k, s, _, loaded, held in warehouse["loads"])
+    assert "Rejected files:" not in text
+    rules = [RULE_LINE.match(line) for line in
+             _section(text, "Quarantined rows by rule (ops.quarantine):")]
+    assert all(rules) and {(m[1], m[2]): _number(m[3]) for m in rules} == warehouse["held"]
+    fresh = [FRESH_LINE.match(line) for line in
+             _section(text, "Freshness (last successful load per kind):")]
+    assert all(fresh) and {m[1]: m[2] for m in fresh} == warehouse["fresh"]
+    failures = [FAILURE_LINE.match(line) for line in _section(
+        text, "Failing data-quality rules (latest validation of each file / mart run):")
+        if not line.startswith("      examples:")]
+    assert all(failures)
+    printed = {**warehouse, "failing": {(subject, rule, str(column), n): at for
+                                        (subject, rule, column, n), at in warehouse["failing"].items()}}
+    _newest_failures(printed, [(m[1], m[2], m[3], _number(m[4])) for m in failures])
+    assert text.rstrip().endswith(
+        f"Data Docs (open in a browser, works offline): {pristine['home'] / 'docs' / 'dq' / 'index.html'}")
