@@ -11,15 +11,13 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pbk.generator.export_shapes import SHAPES  # noqa: E402
-from pbk.generator.extracts import generate  # noqa: E402
+from pbk.generator.export_shapes import SHAPES
+from pbk.generator.extracts import generate
 
 
 def main(argv: list[str] | None = None) -> int:

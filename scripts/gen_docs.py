@@ -3,16 +3,14 @@ catalogue, base/rule_catalogue.py), so what is documented is what is enforced. `
 a committed page is out of date: run this script after changing a contract or a rule."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
-from base import codes  # noqa: E402
-from ingest.contracts import CODE_PARTS, CONTRACTS, LINEAGE_COLUMNS, SQL_TYPES  # noqa: E402
-from pbk.generator.export_shapes import LAYOUTS  # noqa: E402
-from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES  # noqa: E402
+from base import codes
+from ingest.contracts import CODE_PARTS, CONTRACTS, LINEAGE_COLUMNS, SQL_TYPES
+from pbk.generator.export_shapes import LAYOUTS
+from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES
 
 OUT = REPO / "docs" / "extracts.md"
 DQ_OUT = REPO / "docs" / "data_quality.md"
