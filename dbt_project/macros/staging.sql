@@ -6,21 +6,36 @@
 {#- Latest version per natural key (DESIGN.md "Extract contracts"; latest load wins): among rows
     with the same natural key keep the one with the latest _ingested_at, ties broken by _load_id
     desc then _source_row desc. Nullable key columns compare with NULL = ''. Returns a subquery
-    of the relation's columns. -#}
+    of the relation's columns.
+
+    The window ranks a narrow projection (the key, the three ordering columns) and the winners
+    are joined back to their full rows on (_load_id, _source_row), which names one raw row (a
+    load is one file, _source_row its 1-based data row): ranking full rows would carry every wide
+    text column through the window's sort, which at SF 0.1 cost about 30% of stg_realization. A
+    duplicated (_load_id, _source_row) would duplicate output rows and fail the unique test of
+    the model's key. -#}
 {% macro latest_version(relation, natural_key) -%}
-    select * from (
-        select
-            src.*,
-            row_number() over (
-                partition by
-                {%- for col in natural_key %}
-                    coalesce(cast(src.{{ col }} as {{ dbt.type_string() }}), ''){{ "," if not loop.last }}
-                {%- endfor %}
-                order by src._ingested_at desc, src._load_id desc, src._source_row desc
-            ) as _version_rank
-        from {{ relation }} as src
-    ) as versions
-    where _version_rank = 1
+    select src.*
+    from {{ relation }} as src
+    join (
+        select _load_id as latest_load_id, _source_row as latest_source_row
+        from (
+            select
+                _load_id,
+                _source_row,
+                row_number() over (
+                    partition by
+                    {%- for col in natural_key %}
+                        coalesce(cast({{ col }} as {{ dbt.type_string() }}), ''){{ "," if not loop.last }}
+                    {%- endfor %}
+                    order by _ingested_at desc, _load_id desc, _source_row desc
+                ) as _version_rank
+            from {{ relation }} as ranked_src
+        ) as versions
+        where _version_rank = 1
+    ) as latest
+        on latest.latest_load_id = src._load_id
+        and latest.latest_source_row = src._source_row
 {%- endmacro %}
 
 {#- Text code cleaning for staging: trimmed, empty string -> NULL. -#}
