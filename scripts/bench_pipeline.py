@@ -444,22 +444,16 @@ def disk_usage(home: Path, floor_db: Path) -> dict[str, int]:
 
 def bench_round(title: str, home: Path, floor_db: Path, extracts: Path, floor_names: list[str],
                 floor_of_stage: dict[str, str], day_file: Path | None = None) -> dict:
+    """`pbk run` on what is in landing, then the floor's sections on the same files; the stage
+    table, the floor's match with the marts, the slowest dbt nodes and the disk used."""
     run, outcome = pbk_run(home)
-    stages = project_stages(run, step_windows(home, outcome["run_id"]))
-    floor, floor_stage_list = run_floor(floor_db, extracts, floor_names, day_file)
-    floor_by_name = {s.name: s for s in floor_stage_list}
-    rows = stage_rows(stages, run)
+    rows = stage_rows(project_stages(run, step_windows(home, outcome["run_id"])), run)
     count, node_seconds = models_behind_the_marts(home)
     rows.insert(next(i for i, r in enumerate(rows) if r["stage"] == "dbt build") + 1,
                 {"stage": f"  {count} models behind the marts", "seconds": node_seconds,
                  "peak_rss": None, "like_for_like": "marts"})
-    for row in rows:
-        name = (row.get("like_for_like") or floor_of_stage.get(row["stage"])
-                or {"startup": "startup", "full run": "total"}.get(row["stage"]))
-        if name in floor_by_name:
-            s = floor_by_name[name]
-            row.update(floor_section=name, floor_seconds=s.seconds,
-                       floor_peak_rss=floor.peak_rss(s.start, s.end))
+    floor, floor_stages = run_floor(floor_db, extracts, floor_names, day_file)
+    pair_with_floor(rows, floor, floor_stages, floor_of_stage)
     return {"title": title, "run_id": outcome["run_id"], "stages": rows,
             "floor_peak_rss": floor.peak_rss(), "project_peak_rss": run.peak_rss(),
             "floor_match": compare_with_marts(home / "warehouse.duckdb", floor_db),
@@ -467,6 +461,19 @@ def bench_round(title: str, home: Path, floor_db: Path, extracts: Path, floor_na
             "disk": disk_usage(home, floor_db),
             "checks": outcome.get("checks"), "failed_checks": [
                 f"{c['asset']}:{c['name']}" for c in outcome.get("failed_checks", [])]}
+
+
+def pair_with_floor(rows: list[dict], floor: Measured, floor_stages: list[Stage],
+                    floor_of_stage: dict[str, str]) -> None:
+    """Add to each project row the floor section doing the same work: its seconds and peak RSS."""
+    by_name = {s.name: s for s in floor_stages}
+    for row in rows:
+        name = (row.get("like_for_like") or floor_of_stage.get(row["stage"])
+                or {"startup": "startup", "full run": "total"}.get(row["stage"]))
+        if name in by_name:
+            s = by_name[name]
+            row.update(floor_section=name, floor_seconds=s.seconds,
+                       floor_peak_rss=floor.peak_rss(s.start, s.end))
 
 
 # ---------------------------------------------------------------------------------------------
