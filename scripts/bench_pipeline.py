@@ -536,21 +536,21 @@ def print_targets(report: dict) -> None:
         print(f"  {target:<40} {value:>10}  {'met' if met else 'NOT met'}")
 
 
-def print_report(report: dict) -> None:
+def print_generated(report: dict) -> None:
     g = report["generated"]
     print(f"SF {report['scale']}, seed {report['seed']}, {report['cpus']} CPUs: "
           f"{g['rows']:,} input rows, {g['bytes'] / 2**20:,.0f} MB of CSV, generated in "
           f"{g['seconds']:.1f} s")
-    if "next_day" in report:
-        d = report["next_day"]
-        print(f"nightly file: {d['new_lines']:,} new SP2D lines dated {d['date']} + "
-              f"{d['corrected_resends']:,} corrected re-sends")
-    for r in report["rounds"]:
-        print_round(r)
-    if "marts_differing_rows" in report:
-        print(f"\n--verify: full refresh {report['full_refresh_seconds']:.1f} s; mart rows differing "
-              f"from the incremental result: {report['marts_differing_rows']}")
-    print_targets(report)
+
+
+def print_next_day(d: dict) -> None:
+    print(f"\nnightly file: {d['new_lines']:,} new SP2D lines dated {d['date']} + "
+          f"{d['corrected_resends']:,} corrected re-sends")
+
+
+def print_verify(report: dict) -> None:
+    print(f"\n--verify: full refresh {report['full_refresh_seconds']:.1f} s; mart rows differing "
+          f"from the incremental result: {report['marts_differing_rows']}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,34 +576,44 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     home, extracts, floor_db = work / "home", work / "extracts", work / "floor.duckdb"
     report: dict = {"scale": args.scale, "seed": args.seed, "cpus": os.cpu_count(), "rounds": []}
+
+    def show(printer, *what) -> None:
+        """Tables as each part finishes (a long run shows what it has); --json prints at the end."""
+        if not args.json:
+            printer(*what)
+            sys.stdout.flush()
+
     try:
         report["generated"] = generate_sample(extracts, args.scale, args.seed)
+        show(print_generated, report)
         drop_into_landing([Path(f) for f in report["generated"]["files"]], home)
         report["rounds"].append(bench_round(
             "first run: every file into an empty warehouse", home, floor_db, extracts,
             ["load", "marts"], FLOOR_OF_STAGE))
+        show(print_round, report["rounds"][-1])
         if args.nightly:
             day = work / "day" / "realization_next_day.csv"
             day.parent.mkdir(parents=True, exist_ok=True)
             report["next_day"] = next_day_file(extracts, day, args.seed)
+            show(print_next_day, report["next_day"])
             drop_into_landing([day], home)
             report["rounds"].append(bench_round(
                 "nightly: one more day of SP2D lines on the built warehouse", home, floor_db,
                 extracts, ["append_day", "marts"], FLOOR_OF_STAGE_NIGHTLY, day_file=day))
+            show(print_round, report["rounds"][-1])
         if args.verify:
             snapshot = work / "incremental.duckdb"
             shutil.copy(home / "warehouse.duckdb", snapshot)
             run, _ = pbk_run(home, full_refresh=True)
             report["full_refresh_seconds"] = run.seconds
             report["marts_differing_rows"] = marts_differing_rows(home / "warehouse.duckdb", snapshot)
+            show(print_verify, report)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
+    show(print_targets, report)
     if args.json:
         print(json.dumps(report, indent=2, default=str))
-    else:
-        print_report(report)
-
 
 if __name__ == "__main__":
     main()
