@@ -93,13 +93,15 @@ SELECT CAST(fiscal_year AS INTEGER) AS fiscal_year, clean_code(gov_level) AS gov
        CAST(revision_no AS INTEGER) AS revision_no,
        id_date(revision_date) AS revision_date,
        idr_amount(blocked_amount) AS blocked_amount
-FROM read_csv('@EXTRACTS@/budget.csv', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"');
+FROM read_csv('@EXTRACTS@/budget.csv', header = true, all_varchar = true,
+              delim = ',', quote = '"', escape = '"');
 
 CREATE OR REPLACE TABLE budget_plan AS
 SELECT CAST(fiscal_year AS INTEGER) AS fiscal_year, clean_code(work_unit_code) AS work_unit_code,
        clean_code(spending_type) AS spending_type, CAST(month AS INTEGER) AS month,
        idr_amount(planned_amount) AS planned_amount, CAST(revision_no AS INTEGER) AS revision_no
-FROM read_csv('@EXTRACTS@/budget_plan.csv', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"');
+FROM read_csv('@EXTRACTS@/budget_plan.csv', header = true, all_varchar = true,
+              delim = ',', quote = '"', escape = '"');
 
 CREATE OR REPLACE TABLE realization AS
 SELECT CAST(fiscal_year AS INTEGER) AS fiscal_year, id_date(transaction_date) AS transaction_date,
@@ -107,14 +109,16 @@ SELECT CAST(fiscal_year AS INTEGER) AS fiscal_year, id_date(transaction_date) AS
        clean_code(program_code) AS program_code, clean_code(activity_code) AS activity_code,
        clean_code(output_code) AS output_code, clean_code(account_code) AS account_code,
        clean_code(funding_source) AS funding_source, idr_amount(amount) AS amount, description
-FROM read_csv('@EXTRACTS@/realization.csv', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"');
+FROM read_csv('@EXTRACTS@/realization.csv', header = true, all_varchar = true,
+              delim = ',', quote = '"', escape = '"');
 
 CREATE OR REPLACE TABLE output_volume AS
 SELECT CAST(fiscal_year AS INTEGER) AS fiscal_year, CAST(period_month AS INTEGER) AS period_month,
        clean_code(work_unit_code) AS work_unit_code, clean_code(output_code) AS output_code, output_unit,
        id_number(target_volume) AS target_volume, id_number(realized_volume) AS realized_volume,
        clean_code(cost_standard_code) AS cost_standard_code
-FROM read_csv('@EXTRACTS@/output_volume.csv', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"');
+FROM read_csv('@EXTRACTS@/output_volume.csv', header = true, all_varchar = true,
+              delim = ',', quote = '"', escape = '"');
 
 -- the three small kinds are not read by the two marts; they are loaded so that the floor's load
 -- reads the same files as the project's ingest
@@ -126,19 +130,22 @@ SELECT CAST(fiscal_year AS INTEGER) AS fiscal_year, CAST(period_month AS INTEGER
        clean_code(activity_code) AS activity_code, clean_code(output_code) AS output_code, unit, polarity,
        id_number(target) AS target, id_number(target_upper) AS target_upper,
        id_number(realization) AS realization
-FROM read_csv('@EXTRACTS@/indicator.csv', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"');
+FROM read_csv('@EXTRACTS@/indicator.csv', header = true, all_varchar = true,
+              delim = ',', quote = '"', escape = '"');
 
 CREATE OR REPLACE TABLE sakip_evaluation AS
 SELECT CAST(fiscal_year AS INTEGER) AS fiscal_year, clean_code(instansi_code) AS instansi_code,
        instansi_name, regulation, clean_code(component_code) AS component_code,
        clean_code(sub_component_code) AS sub_component_code, id_number(score) AS score, evaluator
-FROM read_csv('@EXTRACTS@/sakip_evaluation.csv', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"');
+FROM read_csv('@EXTRACTS@/sakip_evaluation.csv', header = true, all_varchar = true,
+              delim = ',', quote = '"', escape = '"');
 
 CREATE OR REPLACE TABLE cost_standard AS
 SELECT CAST(fiscal_year AS INTEGER) AS fiscal_year, standard_type,
        clean_code(standard_code) AS standard_code, description, unit, clean_code(region_code) AS region_code,
        idr_amount(unit_cost) AS unit_cost
-FROM read_csv('@EXTRACTS@/cost_standard.csv', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"');
+FROM read_csv('@EXTRACTS@/cost_standard.csv', header = true, all_varchar = true,
+              delim = ',', quote = '"', escape = '"');
 
 -- @section append_day
 CREATE OR REPLACE TEMP TABLE day AS
@@ -147,7 +154,8 @@ SELECT CAST(fiscal_year AS INTEGER) AS fiscal_year, id_date(transaction_date) AS
        clean_code(program_code) AS program_code, clean_code(activity_code) AS activity_code,
        clean_code(output_code) AS output_code, clean_code(account_code) AS account_code,
        clean_code(funding_source) AS funding_source, idr_amount(amount) AS amount, description
-FROM read_csv('@DAY_FILE@', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"');
+FROM read_csv('@DAY_FILE@', header = true, all_varchar = true,
+              delim = ',', quote = '"', escape = '"');
 
 -- latest load wins: a re-sent line replaces the line with its natural key
 DELETE FROM realization AS r
