@@ -9,6 +9,13 @@ files grow (DuckDB streams the CSV and spills beyond its memory limit).
 Targets on a 2-core machine: realization CSV >= 500,000 rows/s; peak RSS <= 3 GB; data-quality
 validation (GX suites, Data Docs, the wait for GX's import) adds at most 30% to the ingest's wall
 time without it.
+
+This is the production path of ingest: the Dagster ingest assets (orchestration/ingest_assets.py)
+call the same `ingest.loader.ingest_files` on the landing files (with from_landing=True, which only
+removes each file from landing once archived). It is kept beside scripts/bench_pipeline.py, which
+times the whole `pbk run` per stage, because it shows what that does not: rows/s per file and
+kind, what GX validation adds (suites, Data Docs, the wait for GX's import, cold or warm), and the
+real export layouts (--shape). The two timers it wraps around the loader only measure.
 """
 from __future__ import annotations
 

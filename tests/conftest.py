@@ -62,6 +62,7 @@ LONGEST_FIRST = [
     "tests/serving/test_publish.py",
     "tests/pbk/test_rebuild.py",
     "tests/dbt_project/test_dbt_figures.py",
+    "tests/dbt_project/test_floor_matches_marts.py",  # a clean demo-scale build
     "tests/orchestration/test_ingest_assets.py",
     "tests/ingest/test_export_shapes.py",
     "tests/base/test_warehouse_file.py",
