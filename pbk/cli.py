@@ -225,7 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
         "publish", help="copy core and marts to published/ (read-only DuckDB + Parquet) if the "
                         "latest mart checks passed")
     p.add_argument("--run-id", help="gate on this mart check run (default: the latest)")
-    p.add_argument("--keep", type=int, default=KEEP_VERSIONS, help="published versions to keep")
+    p.add_argument("--keep", type=int, default=None,
+                   help=f"published versions to keep (default: PBK_PUBLISH_KEEP_VERSIONS, else "
+                        f"{KEEP_VERSIONS})")
     p.add_argument("--storage-version", help=f"DuckDB storage version (default {STORAGE_VERSION})")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_publish)

@@ -25,9 +25,9 @@ from base.files import fsync_path, sha256_file
 from base.settings import paths
 from base.sql import quote_ident, sql_literal
 from .publish_gate import BlockingFailure, as_failure, gate_on_checks
-from .published_versions import (DB_NAME, KEEP_VERSIONS, add_version, current_version_dir,
+from .published_versions import (DB_NAME, add_version, current_version_dir,
                                  new_version_id, prune_versions, publish_lock, published_dir,
-                                 staging_dir, switch_current)
+                                 staging_dir, switch_current, versions_to_keep)
 
 SCHEMAS = ("core", "marts")
 STORAGE_VERSION = "v1.0.0"
@@ -65,7 +65,7 @@ class PublishResult:
 
 
 def publish(home, run_id: str | None = None, *, blocking_failures: list | None = None,
-            keep: int = KEEP_VERSIONS, storage_version: str | None = None,
+            keep: int | None = None, storage_version: str | None = None,
             require_checks: bool = True, check_dbt: bool = True,
             parquet: bool = True, dbt_target: Path | None = None) -> PublishResult:
     """Publish `core` and `marts` of $PBK_HOME/warehouse.duckdb to $PBK_HOME/published/.
@@ -87,6 +87,10 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
     warehouse = paths(home).warehouse
     root = published_dir(home)
     storage_version = storage_version or os.environ.get("PBK_PUBLISH_STORAGE_VERSION") or STORAGE_VERSION
+    try:   # a bad setting fails here, before anything is written
+        keep = keep or versions_to_keep()
+    except ValueError as exc:
+        raise PublishError(str(exc)) from None
     result = PublishResult(published=False, storage_version=storage_version, path=root / DB_NAME)
     if blocking_failures:
         result.blocked_by = [as_failure(f) for f in blocking_failures]

@@ -31,7 +31,23 @@ from pathlib import Path
 from base.files import fsync_path
 from base.settings import paths
 
-KEEP_VERSIONS = 3
+KEEP_VERSIONS = 3   # default; PBK_PUBLISH_KEEP_VERSIONS sets it for a warehouse (each version is
+                    # a full copy: about 5 GB at one national year)
+
+
+def versions_to_keep() -> int:
+    """How many published versions a publish keeps: PBK_PUBLISH_KEEP_VERSIONS, else KEEP_VERSIONS."""
+    raw = os.environ.get("PBK_PUBLISH_KEEP_VERSIONS")
+    if raw is None or not raw.strip():
+        return KEEP_VERSIONS
+    try:
+        keep = int(raw)
+    except ValueError:
+        keep = 0
+    if keep < 1:
+        raise ValueError(f"PBK_PUBLISH_KEEP_VERSIONS={raw!r}: must be a whole number of at least 1 "
+                         "(the version being published is always kept)")
+    return keep
 DB_NAME = "pbk.duckdb"
 STABLE_LINKS = {DB_NAME: f"current/{DB_NAME}", "parquet": "current/parquet",
                 "manifest.json": "current/manifest.json"}

@@ -19,7 +19,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
-from serving.publish import publish
+from serving.publish import PublishError, publish
 from serving.publish_gate import BlockingFailure
 from serving.published_versions import DB_NAME, current_manifest, current_version_dir
 from tests.support.pristine import copy_home
@@ -207,6 +207,17 @@ def test_old_versions_are_pruned_and_an_open_reader_keeps_working(home):
     assert reader.execute(STATE_SQL).fetchone() == expected  # its file was deleted, it still reads
     reader.close()
     assert len(set(versions)) == 3
+
+
+def test_versions_kept_is_a_setting(home, monkeypatch):
+    monkeypatch.setenv("PBK_PUBLISH_KEEP_VERSIONS", "1")
+    r = publish(home)
+    assert r.published
+    assert sorted(p.name for p in (home / "published" / "versions").iterdir()) == [r.version]
+    monkeypatch.setenv("PBK_PUBLISH_KEEP_VERSIONS", "0")
+    with pytest.raises(PublishError, match="PBK_PUBLISH_KEEP_VERSIONS='0': must be a whole number"):
+        publish(home)
+    assert current_version_dir(home).name == r.version   # nothing written by the refused publish
 
 
 # --------------------------------------------------------------------------------------------
