@@ -3,26 +3,17 @@ holder, through `pbk ingest`, `pbk status` and `pbk run` (real processes), and n
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.support.hostile_corpus import csv_text, row
+from tests.support.processes import PBK, REPO, env_for
 
 # dagster-dbt 0.29 calls a deprecated Dagster API internally
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster_dbt.*")
-
-REPO = Path(__file__).resolve().parents[2]
-PBK = [sys.executable, "-m", "pbk.cli"]
-
-
-def env_for(home: Path, **extra) -> dict:
-    return {**os.environ, "PBK_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
-            "PBK_RETRY_BASE_SECONDS": "0.1", **extra}
 
 
 def test_warehouse_held_open_names_the_holder(pristine, tmp_path):

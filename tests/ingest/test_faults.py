@@ -9,32 +9,14 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-import duckdb
-
 from tests.support.hostile_corpus import HEADER, csv_text, row
 from ingest.loader import ingest_landing
 from base.settings import paths
-
-REPO = Path(__file__).resolve().parents[2]
-PBK = [sys.executable, "-m", "pbk.cli"]
-
-
-def env_for(home: Path, **extra) -> dict:
-    return {**os.environ, "PBK_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
-            "PBK_RETRY_BASE_SECONDS": "0.1", **extra}
-
-
-def query(db: Path, sql: str):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from tests.support.processes import PBK, REPO, env_for, query
 
 
 def test_poison_file_is_set_aside_and_the_night_goes_on(tmp_path):

@@ -7,23 +7,22 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
+
+from tests.support.processes import PBK, REPO, env_for, query
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster_dbt.*")
 
-REPO = Path(__file__).resolve().parents[2]
-PBK = [sys.executable, "-m", "pbk.cli"]
 
 # Records every connection a Python process (pbk, and the dbt it starts) opens to anything but
 # this machine; the addresses go to $PBK_NET_LOG.
 SITECUSTOMIZE = '''
 import os, socket
+from tests.support.processes import PBK, REPO, env_for, query
 _connect = socket.socket.connect
 def _guarded(self, address):
     host = address[0] if isinstance(address, tuple) else str(address)
@@ -34,19 +33,6 @@ def _guarded(self, address):
     return _connect(self, address)
 socket.socket.connect = _guarded
 '''
-
-
-def env_for(home: Path, **extra) -> dict:
-    return {**os.environ, "PBK_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
-            "PBK_RETRY_BASE_SECONDS": "0.1", **extra}
-
-
-def query(db: Path, sql: str):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def drop_sample(home: Path, seed: int = 20251) -> None:

@@ -4,35 +4,19 @@ built demo warehouse, through the command line)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.support.pristine import copy_home
+from tests.support.processes import PBK, REPO, env_for, query
 
 # dagster-dbt 0.29 calls a deprecated Dagster API internally
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster_dbt.*")
 
-REPO = Path(__file__).resolve().parents[2]
-PBK = [sys.executable, "-m", "pbk.cli"]
 
-
-def env_for(home: Path, **extra) -> dict:
-    return {**os.environ, "PBK_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
-            "PBK_RETRY_BASE_SECONDS": "0.1", **extra}
 FIGURES = ("SELECT count(*), sum(budget_amount), sum(realized_amount) FROM marts.mart_absorption")
-
-
-def query(db: Path, sql: str):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_damaged_warehouse_is_named_and_rebuild_restores_the_same_figures(pristine, tmp_path):
