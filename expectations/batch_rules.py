@@ -62,6 +62,24 @@ def row_count_drop(b: Batch) -> BatchCheck:
                       ["b_rows_read", "b_previous_rows"], {"scope": b.scope})
 
 
+VERSIONED_KEYS = "__dq_versioned_realization_keys"
+
+
+def earlier_versioned_keys(con) -> str:
+    """A temp table of the realization natural keys that may have more than one version in raw:
+    the keys of every load but the largest. A load holds a key at most once (in-file duplicates
+    are quarantined), so a key with two versions has one outside any single load; and the set is
+    as small as the loads after the first full-year file (a night's day file), so the rule's cost
+    does not grow with the warehouse."""
+    key = "fiscal_year, work_unit_code, document_no, output_code, account_code"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {VERSIONED_KEYS} AS
+        SELECT DISTINCT {key} FROM raw.realization
+        WHERE _load_id <> (SELECT _load_id FROM raw.realization GROUP BY _load_id
+                           ORDER BY count(*) DESC, _load_id LIMIT 1)""")
+    return VERSIONED_KEYS
+
+
 def realization_within_pagu(b: Batch) -> BatchCheck:
     # earlier loads matter only when raw holds realization of these units already
     has_earlier = b.con.execute(
@@ -69,7 +87,8 @@ def realization_within_pagu(b: Batch) -> BatchCheck:
         f" work_unit_code FROM {b.table} WHERE {b.accepted}) USING (fiscal_year, work_unit_code))"
     ).fetchone()[0]
     return BatchCheck(
-        _over_pagu_sql(b.table, b.accepted, b.cfg, has_earlier),
+        _over_pagu_sql(b.table, b.accepted, b.cfg,
+                       earlier_versioned_keys(b.con) if has_earlier else None),
         E.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="u_pagu_limit", column_B="u_realized", or_equal=True,
             ignore_row_if="either_value_is_missing"),
@@ -98,21 +117,32 @@ BATCH_CHECKS: dict[str, Callable[[Batch], BatchCheck]] = {
 }
 
 
-def _over_pagu_sql(table, accepted, cfg, has_earlier: bool) -> str:
+def _over_pagu_sql(table, accepted, cfg, versioned_keys: str | None) -> str:
     """Per unit and fiscal year: realization (this batch + earlier loads, latest per natural key,
     lines the batch restates excluded) against the current pagu (the unit's highest revision,
-    latest load per line). Line-level deduplication runs only for revisions loaded more than once:
-    grouping half a million budget lines by their eight key columns was most of this rule's cost."""
+    latest load per line). Line-level deduplication runs only where it can change a figure: for
+    realization, the keys in `versioned_keys` (earlier_versioned_keys); for the budget, revisions
+    loaded more than once (grouping half a million budget lines by their eight key columns was
+    most of this rule's cost). `versioned_keys` None: raw holds no earlier realization of these
+    units."""
     key = "fiscal_year, work_unit_code, document_no, output_code, account_code"
     budget_key = ("fiscal_year, work_unit_code, program_code, activity_code, output_code, "
                   "account_code, funding_source, revision_no")
     latest = "ORDER BY _ingested_at DESC, _load_id DESC, _source_row DESC"
+    lines = f"(SELECT {key}, amount, _ingested_at, _load_id, _source_row FROM raw.realization)"
+    restated = f"(SELECT {key} FROM {table} WHERE {accepted})"
+    # keys with one version in raw need no window: their one line is the latest (a scan)
     earlier = (f"""
             SELECT fiscal_year, work_unit_code, sum(amount) AS amount FROM (
-                SELECT * FROM raw.realization SEMI JOIN batch USING (fiscal_year, work_unit_code)
-                QUALIFY row_number() OVER (PARTITION BY {key} {latest}) = 1) r
-            ANTI JOIN (SELECT {key} FROM {table} WHERE {accepted}) USING ({key})
-            GROUP BY ALL""" if has_earlier else
+                SELECT fiscal_year, work_unit_code, amount FROM {lines}
+                ANTI JOIN {versioned_keys} USING ({key}) ANTI JOIN {restated} USING ({key})
+                UNION ALL
+                SELECT fiscal_year, work_unit_code, amount FROM (
+                    SELECT * FROM {lines} SEMI JOIN {versioned_keys} USING ({key})
+                    QUALIFY row_number() OVER (PARTITION BY {key} {latest}) = 1)
+                ANTI JOIN {restated} USING ({key}))
+            SEMI JOIN batch USING (fiscal_year, work_unit_code)
+            GROUP BY ALL""" if versioned_keys else
                "SELECT NULL::INTEGER AS fiscal_year, NULL::VARCHAR AS work_unit_code, "
                "NULL::DECIMAL(38,2) AS amount WHERE false")
     return f"""
