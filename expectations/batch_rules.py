@@ -63,6 +63,8 @@ def row_count_drop(b: Batch) -> BatchCheck:
 
 
 VERSIONED_KEYS = "__dq_versioned_realization_keys"
+# the realization contract's natural key (ingest/contracts.py; this package sits below ingest)
+REALIZATION_KEY = "fiscal_year, work_unit_code, document_no, output_code, account_code"
 
 
 def earlier_versioned_keys(con) -> str:
@@ -71,7 +73,7 @@ def earlier_versioned_keys(con) -> str:
     are quarantined), so a key with two versions has one outside any single load; and the set is
     as small as the loads after the first full-year file (a night's day file), so the rule's cost
     does not grow with the warehouse."""
-    key = "fiscal_year, work_unit_code, document_no, output_code, account_code"
+    key = REALIZATION_KEY
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {VERSIONED_KEYS} AS
         SELECT DISTINCT {key} FROM raw.realization
@@ -125,7 +127,7 @@ def _over_pagu_sql(table, accepted, cfg, versioned_keys: str | None) -> str:
     loaded more than once (grouping half a million budget lines by their eight key columns was
     most of this rule's cost). `versioned_keys` None: raw holds no earlier realization of these
     units."""
-    key = "fiscal_year, work_unit_code, document_no, output_code, account_code"
+    key = REALIZATION_KEY
     budget_key = ("fiscal_year, work_unit_code, program_code, activity_code, output_code, "
                   "account_code, funding_source, revision_no")
     latest = "ORDER BY _ingested_at DESC, _load_id DESC, _source_row DESC"

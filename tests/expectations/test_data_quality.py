@@ -448,3 +448,11 @@ def test_a_cut_short_gx_definition_is_stored_again(tmp_path, damaged):
     result = vd.run(batch_parameters={"dataframe": pd.DataFrame({"share": [0.2, 0.9]})})
     assert [r.result["unexpected_count"] for r in result.results] == [1]
     assert json.loads(broken.read_text())["name"] == "batch_budget"
+
+
+def test_the_pagu_rule_keys_realization_as_its_contract_does():
+    """expectations sits below ingest and writes the realization natural key out; it must be the
+    contract's, or the rule would deduplicate on other columns than staging does."""
+    from expectations.batch_rules import REALIZATION_KEY
+
+    assert REALIZATION_KEY == ", ".join(CONTRACTS["realization"].natural_key)
