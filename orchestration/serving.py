@@ -1,6 +1,6 @@
-"""The publish asset: after every mart and every blocking check, a read-only copy of core and marts
-for BI tools ($PBK_HOME/published, swapped in atomically), the dbt docs site, and the run's
-OpenLineage events."""
+"""The publish asset: after every mart and every blocking check, core and marts published for BI
+tools ($PBK_HOME/published: Parquet + a DuckDB file, swapped in atomically; unchanged tables shared
+with the previous version), the dbt docs site, and the run's OpenLineage events."""
 
 from dagster import (AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue,
                      asset)
@@ -18,9 +18,11 @@ PUBLISHED_KEY = AssetKey(["published", "pbk"])
 def make_published():
     @asset(key=PUBLISHED_KEY, deps=[*mart_keys(), *RULE_SEEDS, DQ_REPORT_KEY],
            group_name="serving", pool=WAREHOUSE_POOL, kinds={"duckdb", "parquet"},
-           description="Read-only copy of core and marts (DuckDB storage v1.0.0 + Parquet) in "
-                       "$PBK_HOME/published, swapped in atomically once every blocking check "
-                       "passed; also refreshes the dbt docs site and writes OpenLineage events.")
+           description="core and marts published read-only in $PBK_HOME/published (Parquet "
+                       "files + pbk.duckdb, DuckDB storage v1.0.0), swapped in atomically once "
+                       "every blocking check passed; a table unchanged since the previous version "
+                       "is shared, not written again. Also refreshes the dbt docs site and writes "
+                       "OpenLineage events.")
     def published(context: AssetExecutionContext, warehouse: WarehouseResource):
         from serving.dbt_docs import generate_docs
         from serving.lineage import checks_from_dq_results, emit_pipeline_events
@@ -45,7 +47,9 @@ def make_published():
                                       publish_result=result, dbt_target=dbt_target)
         return MaterializeResult(metadata={
             "version": result.version, "path": MetadataValue.path(str(result.path)),
-            "tables": MetadataValue.json(result.tables), "dbt_docs": MetadataValue.path(str(docs)),
+            "tables": MetadataValue.json(result.tables),
+            "tables_shared_with_previous": len(result.shared_tables),
+            "dbt_docs": MetadataValue.path(str(docs)),
             "lineage_events": len(events)})
 
     return published

@@ -136,7 +136,8 @@ def cmd_publish(args) -> int:
 
     p = settings.paths()
     try:
-        result = publish(p.home, args.run_id, keep=args.keep, storage_version=args.storage_version)
+        result = publish(p.home, args.run_id, keep=args.keep, storage_version=args.storage_version,
+                         database=args.database)
     except PublishError as exc:
         if args.json:
             _print_json({"published": False, "error": str(exc)})
@@ -220,15 +221,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     from serving.published_versions import KEEP_VERSIONS
     from serving.publish import STORAGE_VERSION
+    from serving.published_tables import DATABASE_MODES, DEFAULT_DATABASE_MODE
 
     p = sub.add_parser(
-        "publish", help="copy core and marts to published/ (read-only DuckDB + Parquet) if the "
+        "publish", help="publish core and marts to published/ (Parquet + a DuckDB file) if the "
                         "latest mart checks passed")
     p.add_argument("--run-id", help="gate on this mart check run (default: the latest)")
     p.add_argument("--keep", type=int, default=None,
                    help=f"published versions to keep (default: PBK_PUBLISH_KEEP_VERSIONS, else "
                         f"{KEEP_VERSIONS})")
     p.add_argument("--storage-version", help=f"DuckDB storage version (default {STORAGE_VERSION})")
+    p.add_argument("--database", choices=DATABASE_MODES, default=None,
+                   help="what pbk.duckdb holds: views over this version's Parquet files (readers "
+                        "on this machine) or tables (a self-contained copy to hand over); default "
+                        f"PBK_PUBLISH_DATABASE, else {DEFAULT_DATABASE_MODE}")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_publish)
     return parser

@@ -153,6 +153,9 @@ def print_publish_result(result: PublishResult) -> None:
               f"DuckDB storage {result.storage_version}) in {result.seconds:.1f} s")
         print(f"  DuckDB:  {result.path}")
         print(f"  Parquet: {result.path.parent / 'parquet'}")
+        if result.shared_tables:
+            print(f"  unchanged since {result.previous_version} (files shared, not written again): "
+                  f"{len(result.shared_tables)} of {len(result.tables)} tables")
         if result.removed_versions:
             print(f"  removed old versions: {', '.join(result.removed_versions)}")
     else:

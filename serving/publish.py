@@ -1,15 +1,16 @@
-"""Publish the warehouse for BI tools and auditors: a read-only DuckDB copy of `core` and `marts`
-plus Parquet files of the same tables, swapped in atomically (the layout under
-`$PBK_HOME/published/` and why a reader never sees a mix of versions: published_versions.py).
+"""Publish the warehouse for BI tools and auditors: Parquet files of every table of `core` and
+`marts` and a DuckDB file `pbk.duckdb` over them, swapped in atomically (the layout under
+`$PBK_HOME/published/` and why a reader never sees a mix of versions: published_versions.py; what
+the files hold, and why an unchanged table is not written again: published_tables.py).
 
 `publish()` refuses (returns `published=False`, touches nothing) when the latest mart check run in
 `ops.dq_results` has a failing `error` rule, when no mart check run is recorded, when the last dbt
 build failed or ran after the checks (publish_gate.py), or when the caller passes blocking failures.
 
-The copy is written with `STORAGE_VERSION 'v1.0.0'` by default: DuckDB 2.0's default storage cannot
-be opened by the DuckDB 1.x libraries BI drivers bundle; v1.0.0 storage opens in every DuckDB from
-1.0 to 2.0 (tested, docs/bi.md). `PBK_PUBLISH_STORAGE_VERSION` or `storage_version=` overrides it
-(e.g. 'v1.2.0' for readers >= 1.2).
+`pbk.duckdb` is written with `STORAGE_VERSION 'v1.0.0'` by default: DuckDB 2.0's default storage
+cannot be opened by the DuckDB 1.x libraries BI drivers bundle; v1.0.0 storage opens in every DuckDB
+from 1.0 to 2.0 (tested, docs/bi.md). `PBK_PUBLISH_STORAGE_VERSION` or `storage_version=` overrides
+it (e.g. 'v1.2.0' for readers >= 1.2).
 """
 from __future__ import annotations
 
@@ -25,12 +26,14 @@ from base.files import fsync_path, sha256_file
 from base.settings import paths
 from base.sql import quote_ident, sql_literal
 from .publish_gate import BlockingFailure, as_failure, gate_on_checks
+from .published_tables import PublishedTable, database_mode, describe_tables, write_tables
 from .published_versions import (DB_NAME, add_version, current_version_dir,
                                  new_version_id, prune_versions, publish_lock, published_dir,
                                  staging_dir, switch_current, versions_to_keep)
 
 SCHEMAS = ("core", "marts")
 STORAGE_VERSION = "v1.0.0"
+PUBLISH_MEMORY = "2GB"   # PBK_PUBLISH_MEMORY; beyond it DuckDB spills to $PBK_HOME/tmp
 
 
 class PublishError(RuntimeError):
@@ -51,6 +54,7 @@ class PublishResult:
     reason: str | None = None
     previous_version: str | None = None
     removed_versions: list[str] = field(default_factory=list)
+    shared_tables: list[str] = field(default_factory=list)  # unchanged: linked, not written again
 
     def as_dict(self) -> dict:
         return {
@@ -61,13 +65,14 @@ class PublishResult:
             "seconds": round(self.seconds, 3),
             "blocked_by": [b.as_dict() for b in self.blocked_by], "reason": self.reason,
             "previous_version": self.previous_version, "removed_versions": self.removed_versions,
+            "shared_tables": self.shared_tables,
         }
 
 
 def publish(home, run_id: str | None = None, *, blocking_failures: list | None = None,
             keep: int | None = None, storage_version: str | None = None,
             require_checks: bool = True, check_dbt: bool = True,
-            parquet: bool = True, dbt_target: Path | None = None) -> PublishResult:
+            database: str | None = None, dbt_target: Path | None = None) -> PublishResult:
     """Publish `core` and `marts` of $PBK_HOME/warehouse.duckdb to $PBK_HOME/published/.
 
     run_id: the mart check run to gate on (default: the latest one in ops.dq_results; pass the
@@ -77,6 +82,8 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
     latest checks. The Dagster job passes its run's dbt target.
     blocking_failures: failures the caller already knows of (e.g. PipelineResult.blocking_failures
     or failed Dagster asset checks); any -> nothing is published.
+    database: what pbk.duckdb holds, 'views' over the Parquet files or 'tables' (a full copy);
+    default PBK_PUBLISH_DATABASE, else views (published_tables.py).
     Returns a PublishResult; `published` is False (and the previous version untouched) when a
     blocking check failed. Raises PublishError when the copy itself fails.
     """
@@ -89,6 +96,7 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
     storage_version = storage_version or os.environ.get("PBK_PUBLISH_STORAGE_VERSION") or STORAGE_VERSION
     try:   # a bad setting fails here, before anything is written
         keep = keep or versions_to_keep()
+        mode = database_mode(database)
     except ValueError as exc:
         raise PublishError(str(exc)) from None
     result = PublishResult(published=False, storage_version=storage_version, path=root / DB_NAME)
@@ -117,14 +125,19 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
             staging = staging_dir(root, version)
             staging.mkdir(parents=True)
             tables = _tables_to_publish(con, catalog)
-            counts, files = _write_copy(con, catalog, staging, tables, storage_version, home, parquet)
-            _write_manifest(staging, version, verdict.run_id, warehouse, storage_version, counts, files)
-            _seal(staging, files)
+            if catalog == "wh":   # our own instance (not a caller's open warehouse) gets the limit
+                _limit_memory(con, home)
+            published = _write_version(con, catalog, root, staging, version, tables,
+                                       storage_version, home, mode, previous)
+            _write_manifest(staging, version, verdict.run_id, warehouse, storage_version, mode,
+                            published)
+            _seal(staging, published)
             final = add_version(root, staging, version)
             staging = None
             switch_current(root, version)
             result.published, result.version, result.version_dir = True, version, final
-            result.tables = counts
+            result.tables = {t.name: t.fingerprint["rows"] for t in published}
+            result.shared_tables = sorted(t.name for t in published if t.shared)
             result.removed_versions = prune_versions(root, keep, version)
         except duckdb.IOException as exc:
             raise _cannot_read(warehouse, exc) from exc
@@ -178,51 +191,55 @@ def _tables_to_publish(con, catalog: str) -> list[tuple[str, str]]:
     return tables
 
 
-def _write_copy(con, catalog: str, out: Path, tables, storage_version: str, home: Path,
-                parquet: bool):
-    """Tables into out/pbk.duckdb (given storage version) and out/parquet/<schema>/<t>.parquet."""
-    db = out / DB_NAME
-    con.execute(f"ATTACH {sql_literal(db)} AS pub (STORAGE_VERSION {sql_literal(storage_version)})")
-    descriptions = _dbt_descriptions(home)
-    counts: dict[str, int] = {}
-    files: dict[str, dict] = {}
+def _write_version(con, catalog: str, root: Path, staging: Path, version: str, tables,
+                   storage_version: str, home: Path, mode: str, previous: Path | None):
+    """The version in `staging`: the Parquet files (unchanged tables shared with `previous`) and
+    pbk.duckdb over them (published_tables.py). The views name the files at the version's final
+    path, versions/<version>, which exists only after the rename; while they are created that
+    path is a symlink to the staging directory (removed again before the rename)."""
+    con.execute("SET preserve_insertion_order = false")   # a file's row order carries no meaning
+    published = write_tables(con, catalog, tables, staging, version, previous,
+                             _manifest_of(previous))
+    final = root / "versions" / version
+    os.symlink(staging.name, final)
     try:
-        for schema in SCHEMAS:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS pub.{quote_ident(schema)}")
-        for schema, table in tables:
-            name = f"{schema}.{table}"
-            q = f"{quote_ident(schema)}.{quote_ident(table)}"
-            con.execute(f"CREATE TABLE pub.{q} AS SELECT * FROM {quote_ident(catalog)}.{q}")
-            counts[name] = con.execute(f"SELECT count(*) FROM pub.{q}").fetchone()[0]
-            doc = descriptions.get(name)
-            if doc:
-                if doc["description"]:
-                    con.execute(f"COMMENT ON TABLE pub.{q} IS {sql_literal(doc['description'])}")
-                cols = {r[0] for r in con.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'pub' "
-                    "AND table_schema = ? AND table_name = ?", [schema, table]).fetchall()}
-                for col, text in doc["columns"].items():
-                    if text and col in cols:
-                        con.execute(f"COMMENT ON COLUMN pub.{q}.{quote_ident(col)} "
-                                    f"IS {sql_literal(text)}")
-        con.execute("CHECKPOINT pub")
+        con.execute(f"ATTACH {sql_literal(staging / DB_NAME)} AS pub "
+                    f"(STORAGE_VERSION {sql_literal(storage_version)})")
+        try:
+            describe_tables(con, "pub", published, final, mode, _dbt_descriptions(home))
+            con.execute("CHECKPOINT pub")
+        finally:
+            con.execute("DETACH pub")
     finally:
-        con.execute("DETACH pub")
-    if parquet:
-        for schema, table in tables:
-            name = f"{schema}.{table}"
-            rel = Path("parquet") / schema / f"{table}.parquet"
-            (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            # from the copy just written, so the Parquet files hold exactly what pbk.duckdb holds;
-            # Snappy: the codec every Parquet reader (Power BI, Excel, Tableau) supports
-            con.execute(f"ATTACH {sql_literal(db)} AS pubr (READ_ONLY)")
-            try:
-                con.execute(f"COPY (SELECT * FROM pubr.{quote_ident(schema)}.{quote_ident(table)}) "
-                            f"TO {sql_literal(out / rel)} (FORMAT parquet, COMPRESSION snappy)")
-            finally:
-                con.execute("DETACH pubr")
-            files[name] = {"parquet": str(rel), "sha256": sha256_file(out / rel)}
-    return counts, files
+        os.unlink(final)
+    return published
+
+
+def _manifest_of(version_dir: Path | None) -> dict | None:
+    if version_dir is None:
+        return None
+    try:
+        return json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _limit_memory(con, home: Path) -> None:
+    """The publish spills to $PBK_HOME/tmp beyond PBK_PUBLISH_MEMORY (default 2GB), like the loader."""
+    limit = os.environ.get("PBK_PUBLISH_MEMORY") or PUBLISH_MEMORY
+    tmp = paths(home).tmp
+    tmp.mkdir(parents=True, exist_ok=True)
+    try:
+        con.execute(f"SET memory_limit = {sql_literal(limit)}")
+    except duckdb_error() as exc:
+        raise PublishError(f"PBK_PUBLISH_MEMORY={limit!r}: not a DuckDB memory size "
+                           f"(e.g. 2GB): {exc}") from None
+    con.execute(f"SET temp_directory = {sql_literal(tmp)}")
+
+
+def duckdb_error():
+    import duckdb
+    return duckdb.Error
 
 
 def _dbt_descriptions(home: Path) -> dict[str, dict]:
@@ -247,11 +264,11 @@ def _dbt_descriptions(home: Path) -> dict[str, dict]:
 
 
 def _write_manifest(out: Path, version: str, run_id: str | None, warehouse: Path,
-                    storage_version: str, counts: dict[str, int], files: dict[str, dict]) -> None:
-    """out/manifest.json: what the version holds, with the sha256 of every file."""
+                    storage_version: str, mode: str, published: list[PublishedTable]) -> None:
+    """out/manifest.json: what the version holds, with the sha256 and fingerprint of every file and
+    the version that wrote it (an earlier one when the table was unchanged and its file shared)."""
     import duckdb
 
-    db_sha = sha256_file(out / DB_NAME)
     manifest = {
         "version": version,
         "run_id": run_id,
@@ -259,17 +276,17 @@ def _write_manifest(out: Path, version: str, run_id: str | None, warehouse: Path
         "warehouse": str(warehouse),
         "storage_version": storage_version,
         "writer": f"duckdb {duckdb.__version__}",
-        "database": {"file": DB_NAME, "sha256": db_sha, "bytes": (out / DB_NAME).stat().st_size},
-        "tables": {name: {"rows": counts[name], **files.get(name, {})} for name in counts},
+        "database": {"file": DB_NAME, "sha256": sha256_file(out / DB_NAME),
+                     "bytes": (out / DB_NAME).stat().st_size, "holds": mode},
+        "tables": {t.name: t.manifest_entry() for t in published},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
-def _seal(out: Path, files: dict[str, dict]) -> None:
+def _seal(out: Path, published: list[PublishedTable]) -> None:
     """Every file read-only, and every file and directory on disk, before the rename that makes the
     version visible: after a crash a version is there whole or not at all."""
-    for path in [out / DB_NAME, out / "manifest.json"] + [
-            out / f["parquet"] for f in files.values() if "parquet" in f]:
+    for path in [out / DB_NAME, out / "manifest.json"] + [out / t.parquet for t in published]:
         os.chmod(path, 0o444)
         fsync_path(path)
     for d in [p for p in out.rglob("*") if p.is_dir()] + [out]:

@@ -2,8 +2,10 @@
 
 Layout::
 
-    versions/<version>/pbk.duckdb           the copy (<version> = <UTC publish time>_<check run id>)
-    versions/<version>/parquet/<schema>/<table>.parquet
+    versions/<version>/pbk.duckdb           views (or tables) over the Parquet files
+                                             (<version> = <UTC publish time>_<check run id>)
+    versions/<version>/parquet/<schema>/<table>.parquet   (unchanged tables: hard links to the
+                                                            previous version's file)
     versions/<version>/manifest.json         version, run id, tables, row counts, sha256s
     current -> versions/<version>            the one symlink a publish replaces (rename(2))
     pbk.duckdb -> current/pbk.duckdb         stable paths BI tools open
@@ -13,9 +15,9 @@ Layout::
 A new version is written completely into `versions/.tmp-...`, flushed to disk, renamed to
 `versions/<version>`, and only then `current` is replaced with `os.replace` of a new symlink: a
 reader resolving `published/pbk.duckdb` (or a Parquet path) gets the previous complete version or
-the new complete version, never a mix, and a reader holding a file of the previous version open
-keeps reading it (the file is never modified; an old version is deleted only when it is neither
-current nor among the last `keep`, and on Linux an open file outlives its directory entry).
+the new complete version, never a mix, and a reader holding a connection to the previous version
+keeps reading it while that version is kept (files are never modified; an old version is deleted
+only when it is neither current nor among the last `keep`).
 """
 from __future__ import annotations
 
@@ -31,8 +33,8 @@ from pathlib import Path
 from base.files import fsync_path
 from base.settings import paths
 
-KEEP_VERSIONS = 3   # default; PBK_PUBLISH_KEEP_VERSIONS sets it for a warehouse (each version is
-                    # a full copy: about 5 GB at one national year)
+KEEP_VERSIONS = 3   # default; PBK_PUBLISH_KEEP_VERSIONS sets it for a warehouse (versions share
+                    # the files of unchanged tables; a changed fact table costs its full size)
 
 
 def versions_to_keep() -> int:
@@ -139,6 +141,8 @@ def prune_versions(root: Path, keep: int, current: str) -> list[str]:
     removed = []
     for tmp in versions.glob(".tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
+    for link in [d for d in versions.iterdir() if d.is_symlink()]:
+        link.unlink()   # a version's path pointing at its staging directory (a killed publish)
 
     def published_at(name: str) -> str:
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -81,12 +82,27 @@ def test_published_copy_holds_core_and_marts_exactly(pristine):
         f"SELECT count(*) FROM (SELECT * FROM wh.marts.mart_absorption EXCEPT ALL "
         f"SELECT * FROM read_parquet('{root / 'parquet/marts/mart_absorption.parquet'}'))").fetchone()[0]
     assert diff == 0
+    # pbk.duckdb holds one view per table, over this version's own Parquet file
+    views = dict(con.execute("SELECT schema_name || '.' || view_name, sql FROM duckdb_views() "
+                             "WHERE database_name = 'pub'").fetchall())
+    assert sorted(views) == [t for (t,) in tables]
+    version_dir = root / "versions" / published_by_run["version"]
+    for name, sql in views.items():
+        schema, table = name.split(".")
+        assert f"read_parquet('{version_dir}/parquet/{schema}/{table}.parquet')" in sql, name
     # the dbt descriptions travel with the tables (BI tools show them)
-    comment = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name = 'pub' "
-                          "AND table_name = 'mart_absorption'").fetchone()[0]
+    comment = con.execute("SELECT comment FROM duckdb_views() WHERE database_name = 'pub' "
+                          "AND view_name = 'mart_absorption'").fetchone()[0]
     assert comment and "absorption" in comment.lower()
+    column_comment = con.execute(
+        "SELECT comment FROM duckdb_columns() WHERE database_name = 'pub' "
+        "AND table_name = 'mart_absorption' AND column_name = 'absorption_pct'").fetchone()[0]
+    dbt_manifest = json.loads((home / "dbt" / "target" / "manifest.json").read_text())
+    described = next(n for n in dbt_manifest["nodes"].values() if n["name"] == "mart_absorption")
+    assert column_comment == described["columns"]["absorption_pct"]["description"].strip() != ""
     con.close()
     manifest = current_manifest(home)
+    assert manifest["database"]["holds"] == "views"
     assert manifest["version"] == published_by_run["version"]
     assert manifest["run_id"] == pristine["outcome"].run_id
     assert manifest["database"]["sha256"] == hashlib.sha256(
@@ -192,21 +208,99 @@ def test_no_check_run_no_publish(tmp_path):
 # versions
 
 
-def test_old_versions_are_pruned_and_an_open_reader_keeps_working(home):
+def test_old_versions_are_pruned_and_an_open_reader_keeps_working_while_kept(home):
+    assert publish(home, keep=2).published     # a version of this home (its views name its files)
     first = current_version_dir(home)
     reader = duckdb.connect(str(home / "published" / DB_NAME), read_only=True)
     expected = reader.execute(STATE_SQL).fetchone()
-    versions = []
-    for _ in range(3):
-        r = publish(home, keep=2)
-        assert r.published
-        versions.append(r.version)
+    r = publish(home, keep=2)
+    assert r.published and first.exists()
+    assert reader.execute(STATE_SQL).fetchone() == expected   # its version is still kept
+    versions = [first.name, r.version]
+    r = publish(home, keep=2)
+    assert r.published
+    versions.append(r.version)
     left = sorted(p.name for p in (home / "published" / "versions").iterdir())
-    assert len(left) == 2 and current_version_dir(home).name == versions[-1]
-    assert versions[-1] in left and not first.exists()
-    assert reader.execute(STATE_SQL).fetchone() == expected  # its file was deleted, it still reads
+    assert left == versions[-2:] and current_version_dir(home).name == versions[-1]
+    assert not first.exists()
+    # its version is gone: the reader gets an error naming the file, never other data
+    with pytest.raises(duckdb.IOException, match=str(first)):
+        reader.execute(STATE_SQL).fetchone()
     reader.close()
     assert len(set(versions)) == 3
+
+
+def test_an_unchanged_table_is_shared_with_the_previous_version_not_written_again(home):
+    before = current_version_dir(home)
+    unchanged = publish(home)
+    assert unchanged.published and unchanged.previous_version == before.name
+    assert unchanged.shared_tables == sorted(unchanged.tables)     # nothing changed: all shared
+    after = current_version_dir(home)
+    for name, entry in current_manifest(home)["tables"].items():
+        assert (after / entry["parquet"]).stat().st_ino == (before / entry["parquet"]).stat().st_ino
+        assert entry["written_in"] == before.name
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"))   # one mart row changes
+    changed = con.execute("UPDATE marts.mart_absorption SET rule_id = 'RULE-DIUBAH' "
+                          "WHERE rowid = (SELECT min(rowid) FROM marts.mart_absorption)").fetchone()[0]
+    con.close()
+    assert changed == 1
+    r = publish(home)
+    assert r.published
+    assert sorted(set(r.tables) - set(r.shared_tables)) == ["marts.mart_absorption"]
+    latest = current_version_dir(home)
+    entry = current_manifest(home)["tables"]["marts.mart_absorption"]
+    assert entry["written_in"] == latest.name
+    assert entry["sha256"] == hashlib.sha256((latest / entry["parquet"]).read_bytes()).hexdigest()
+    assert (latest / entry["parquet"]).stat().st_ino != (after / entry["parquet"]).stat().st_ino
+    pub = duckdb.connect(str(home / "published" / DB_NAME), read_only=True)
+    assert pub.execute("SELECT count(*) FROM marts.mart_absorption "
+                       "WHERE rule_id = 'RULE-DIUBAH'").fetchone()[0] == 1
+    pub.close()
+    # an older version still shows what it published
+    old = duckdb.connect(str(after / DB_NAME), read_only=True)
+    assert old.execute("SELECT count(*) FROM marts.mart_absorption "
+                       "WHERE rule_id = 'RULE-DIUBAH'").fetchone()[0] == 0
+    old.close()
+
+
+def test_database_of_tables_is_a_full_copy_for_readers_elsewhere(home, monkeypatch):
+    monkeypatch.setenv("PBK_PUBLISH_DATABASE", "tables")
+    r = publish(home)
+    assert r.published
+    version_dir = current_version_dir(home)
+    moved = home.parent / "copied-elsewhere.duckdb"     # opened without the Parquet files
+    moved.write_bytes((version_dir / DB_NAME).read_bytes())
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{home / 'warehouse.duckdb'}' AS wh (READ_ONLY)")
+    con.execute(f"ATTACH '{moved}' AS pub (READ_ONLY)")
+    kinds = con.execute("SELECT DISTINCT table_type FROM information_schema.tables "
+                        "WHERE table_catalog = 'pub'").fetchall()
+    assert kinds == [("BASE TABLE",)]
+    for name, rows in r.tables.items():
+        diff = con.execute(f"SELECT count(*) FROM ((SELECT * FROM wh.{name} EXCEPT ALL "
+                           f"SELECT * FROM pub.{name}) UNION ALL (SELECT * FROM pub.{name} "
+                           f"EXCEPT ALL SELECT * FROM wh.{name}))").fetchone()[0]
+        assert diff == 0 and con.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0] == rows
+    comment = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name = 'pub' "
+                          "AND table_name = 'mart_absorption'").fetchone()[0]
+    assert comment and "absorption" in comment.lower()
+    con.close()
+    assert current_manifest(home)["database"]["holds"] == "tables"
+
+
+@pytest.mark.parametrize("setting, value, message", [
+    ("PBK_PUBLISH_DATABASE", "copy", "PBK_PUBLISH_DATABASE='copy': must be one of views, tables"),
+    ("PBK_PUBLISH_MEMORY", "lots", "PBK_PUBLISH_MEMORY='lots': not a DuckDB memory size"),
+])
+def test_a_bad_publish_setting_is_refused_before_anything_is_written(home, monkeypatch, setting,
+                                                                     value, message):
+    before = _tree_digest(home / "published")
+    monkeypatch.setenv(setting, value)
+    with pytest.raises(PublishError, match=re.escape(message)):
+        publish(home)
+    assert _tree_digest(home / "published") == before
+    assert not list((home / "published" / "versions").glob(".tmp-*"))
 
 
 def test_versions_kept_is_a_setting(home, monkeypatch):
