@@ -21,6 +21,7 @@ from base.settings import Paths, paths
 
 from .automation import NIGHTLY_JOB
 from .dbt_models import DBT_OP_NAME
+from .run_scope import record_whole_build, run_scope
 from .serving import PUBLISHED_KEY
 from .ingest_assets import file_results_from_metadata, ingest_key
 from .instance import instance_for
@@ -47,7 +48,9 @@ class RunOutcome:
     success: bool                                   # the run succeeded, no blocking check failed
     failed_checks: list[FailedCheck] = field(default_factory=list)
     ingest: dict[str, list[FileResult]] = field(default_factory=dict)   # kind -> files
-    assets: dict[str, str] = field(default_factory=dict)   # asset -> materialized/skipped/failed
+    assets: dict[str, str] = field(default_factory=dict)   # asset -> materialized/skipped/
+                                                           # failed/unchanged (not selected)
+    scope: str | None = None     # what the run built and why (run_scope.py)
     checks_total: int = 0
     checks_by_source: dict[str, dict[str, int]] = field(default_factory=dict)  # dbt/gx -> counts
     errors: list[str] = field(default_factory=list)        # failed steps and their messages
@@ -73,6 +76,7 @@ class RunOutcome:
             "failed_checks": [c.__dict__ for c in self.failed_checks],
             "checks": {"total": self.checks_total, **self.checks_by_source},
             "ingest": {kind: [r.as_dict() for r in files] for kind, files in self.ingest.items()},
+            "scope": self.scope,
             "assets": self.assets,
             "published": self.published,
             "errors": self.errors,
@@ -96,7 +100,7 @@ def run_all(home: Path | str | None = None, full_refresh: bool = False,
     tests (the test suite does). quiet keeps the console for the summary: Dagster's event log and
     dbt's output go to the instance (the UI shows them) and to $PBK_HOME/dagster/last_run.log
     instead of the terminal."""
-    from .definitions import build_definitions
+    from .definitions import build_definitions, downstream_by_kind
 
     p = paths(home)
     defs = build_definitions(p.home)
@@ -105,14 +109,22 @@ def run_all(home: Path | str | None = None, full_refresh: bool = False,
                                                          "unit_tests": bool(unit_tests)}}}}
     if quiet:
         run_config["loggers"] = {"console": {"config": {"log_level": "CRITICAL"}}}
-    subset = None
+    subset, scope = None, None
     if selection is not None:
         subset = sorted(selection.resolve(job.asset_layer.asset_graph), key=lambda k: k.path)
     with instance_for(p) as instance, _quiet_output(p, quiet):
+        if selection is None:   # only what new data can change (run_scope.py)
+            scope = run_scope(p, instance, full_refresh=full_refresh)
+            subset = scope.asset_keys(downstream_by_kind(defs.assets, defs.asset_checks))
         result = job.execute_in_process(run_config=run_config, instance=instance,
                                         raise_on_error=False, asset_selection=subset,
                                         tags={"pbk/started_by": "pbk run", **(tags or {})})
-        return outcome_of(result, job, p)
+        outcome = outcome_of(result, job, p, subset)
+    if scope is not None:
+        outcome.scope = scope.describe()
+        if scope.whole_graph and outcome.success:
+            record_whole_build(p, scope)
+    return outcome
 
 
 def dbt_selection(select: str, home: Path | str | None = None):
@@ -138,7 +150,7 @@ def _quiet_output(p: Paths, quiet: bool):
         yield
 
 
-def outcome_of(result, job, p: Paths) -> RunOutcome:
+def outcome_of(result, job, p: Paths, subset=None) -> RunOutcome:
     from dagster import AssetCheckSeverity
 
     outcome = RunOutcome(run_id=result.run_id, success=False, home=p.home)
@@ -159,6 +171,8 @@ def outcome_of(result, job, p: Paths) -> RunOutcome:
     for key in sorted(asset_layer.executable_asset_keys, key=lambda k: k.path):
         if key in materialized:
             status = "materialized"
+        elif subset is not None and key not in subset:
+            status = "unchanged"     # outside the run's selection: nothing new could change it
         else:
             step = str(asset_layer.get_op_output_handle(key).node_handle)
             status = "failed" if step in failed_steps else "skipped"

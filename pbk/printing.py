@@ -59,11 +59,15 @@ def print_run_outcome(outcome: RunOutcome, p: Paths | None = None) -> None:
     print("Ingest (landing -> raw.*, quarantine -> ops.quarantine):")
     print_ingest_table(outcome.files)
     built = [a for a, s in outcome.assets.items() if s == "materialized"]
-    not_built = [a for a, s in outcome.assets.items() if s != "materialized"]
+    unchanged = [a for a, s in outcome.assets.items() if s == "unchanged"]
+    not_built = [a for a, s in outcome.assets.items() if s not in ("materialized", "unchanged")]
     dbt = outcome.checks_by_source.get("dbt", {"passed": 0, "failed": 0})
     gx = outcome.checks_by_source.get("gx", {"passed": 0, "failed": 0})
-    print(f"\nAssets: {len(built)} materialized" + (f", {len(not_built)} not built" if not_built
-                                                    else ""))
+    print(f"\nAssets: {len(built)} materialized"
+          + (f", {len(unchanged)} unchanged (no new data for them)" if unchanged else "")
+          + (f", {len(not_built)} not built" if not_built else ""))
+    if outcome.scope:
+        print(f"Built: {outcome.scope}")
     print(f"dbt tests: {dbt['passed']} passed, {dbt['failed']} failed")
     print(f"GX rules (batches and marts): {gx['passed']} passed, {gx['failed']} failed")
     blocking = outcome.blocking_failures

@@ -116,3 +116,50 @@ def test_failing_test_fails_the_run_with_the_failing_node(incremental_home, tmp_
     failed = [n.name for n in result.failures]
     assert any("relationships_fact_realization_transaction_date" in n for n in failed), failed
     assert "relationships_fact_realization_transaction_date" in " ".join(result.outcome.errors)
+
+
+def test_pbk_run_builds_only_what_the_new_files_change(incremental_home, scenario, tmp_path_factory):
+    """`pbk run` (run_all without a selection): the first run builds the whole graph (no whole
+    build recorded for this dbt project yet); with a day of SP2D lines in landing the next builds
+    realization's side only, and its marts equal the incremental build's; a kind loaded but not
+    published since, or a changed dbt project, widens the next run's scope (run_scope.py)."""
+    from dagster import AssetSelection
+
+    from base.settings import paths
+    from orchestration.definitions import build_definitions, downstream_by_kind
+    from orchestration.ingest_assets import ingest_key
+    from orchestration.instance import instance_for
+    from orchestration.run import run_all
+    from orchestration.run_scope import run_scope, whole_build_stamp
+
+    base, _ = scenario
+    home = copy_home(base, tmp_path_factory.mktemp("pbk_run_scope") / "home")
+    p = paths(home).ensure()
+    first = run_all(home)
+    assert first.success and first.published, (first.errors, first.failed_checks)
+    assert first.scope == ("the whole graph (the dbt project changed since the last whole build, "
+                           "or there was none)")
+    assert whole_build_stamp(p).exists()
+
+    (day,) = next_day_files(home.parent / "files")
+    shutil.copy(day, p.landing / day.name)
+    night = run_all(home)
+    assert night.success and night.published, (night.errors, night.failed_checks)
+    assert night.scope == "realization and what depends on it (new file(s) in landing: realization)"
+    defs = build_definitions(home)
+    expected = {k.to_user_string() for k in downstream_by_kind(defs.assets, defs.asset_checks)["realization"]}
+    assert {a for a, s in night.assets.items() if s == "materialized"} == expected
+    assert night.assets["staging/stg_budget"] == night.assets["core/fact_budget"] == "unchanged"
+    marts = {t: 0 for t in TABLES if t.startswith("marts.")}
+    diffs = _differences(home, incremental_home / "warehouse.duckdb")
+    assert {t: n for t, n in diffs.items() if t.startswith("marts.")} == marts
+
+    # budget loaded by a run that stopped before publishing: the next run includes its side
+    stopped = run_all(home, selection=AssetSelection.assets(ingest_key("budget")))
+    assert stopped.success and not stopped.published
+    with instance_for(p) as instance:
+        scope = run_scope(p, instance)
+        assert (scope.kinds, scope.reason) == (["budget"], "loaded but not published since: budget")
+        whole_build_stamp(p).write_text("a dbt project of another release\n")
+        assert run_scope(p, instance).describe() == (
+            "the whole graph (the dbt project changed since the last whole build, or there was none)")
