@@ -3,12 +3,10 @@
     without names must not erase the name an earlier load gave: dimensions show the latest name
     seen for the code, else the code itself (DESIGN.md, "Canonical codes"). -#}
 {% macro latest_names(relation, keys, name) -%}
-    select {{ keys | join(', ') }}, {{ name }} from (
-        select {{ keys | join(', ') }}, {{ name }},
-            row_number() over (partition by {{ keys | join(', ') }}
-                order by fiscal_year desc, revision_no desc, _ingested_at desc, _source_row desc) as rn
-        from {{ relation }}
-        where nullif(trim({{ name }}), '') is not null
-    ) as ranked
-    where rn = 1
+    {#- one aggregate per key (latest_value.sql), not a ranking of every budget line -#}
+    select {{ keys | join(', ') }},
+        {{ latest_value(name, ['fiscal_year', 'revision_no', '_ingested_at', '_source_row']) }} as {{ name }}
+    from {{ relation }}
+    where nullif(trim({{ name }}), '') is not null
+    group by {{ keys | join(', ') }}
 {%- endmacro %}

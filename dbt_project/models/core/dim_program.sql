@@ -6,15 +6,10 @@
 -- activity NULL). Names are the latest non-empty ones seen in the budget, else the code.
 with output_levels as (
     -- latest budget line of every (program, activity, output): its government level
-    select program_code, activity_code, output_code, gov_level
-    from (
-        select
-            program_code, activity_code, output_code, gov_level,
-            row_number() over (partition by program_code, activity_code, output_code
-                order by fiscal_year desc, revision_no desc, _ingested_at desc, _source_row desc) as rn
-        from {{ ref('stg_budget') }}
-    ) as ranked
-    where rn = 1
+    select program_code, activity_code, output_code,
+        {{ latest_value('gov_level', ['fiscal_year', 'revision_no', '_ingested_at', '_source_row']) }} as gov_level
+    from {{ ref('stg_budget') }}
+    group by program_code, activity_code, output_code
 ),
 
 program_names as (

@@ -5,13 +5,12 @@
 -- '32.04'); their government level from the code shape. Names: the latest non-empty one seen in
 -- the budget for the unit and for its institution, else the code.
 with budget_units as (
-    select work_unit_code, instansi_code, gov_level from (
-        select work_unit_code, instansi_code, gov_level,
-            row_number() over (partition by work_unit_code
-                order by fiscal_year desc, revision_no desc, _ingested_at desc, _source_row desc) as rn
-        from {{ ref('stg_budget') }}
-    ) as ranked
-    where rn = 1
+    -- of the unit's latest budget line (fiscal year, revision, ingestion, row: one line)
+    select work_unit_code,
+        {{ latest_value('instansi_code', ['fiscal_year', 'revision_no', '_ingested_at', '_source_row']) }} as instansi_code,
+        {{ latest_value('gov_level', ['fiscal_year', 'revision_no', '_ingested_at', '_source_row']) }} as gov_level
+    from {{ ref('stg_budget') }}
+    group by work_unit_code
 ),
 
 unit_names as (
