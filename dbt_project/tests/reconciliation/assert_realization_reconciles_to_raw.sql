@@ -4,46 +4,40 @@
 -- that do not reconcile, with both totals.
 -- Only a key with a line outside the largest load can have two versions (a repeat inside one
 -- file is quarantined at ingest), so only those keys are aggregated to their latest version;
--- every other line is the only one of its key (at SF 1 this is 1 s where ranking all 20M lines
--- took 10 s).
+-- every other line is the only one of its key. Each branch scans raw.realization itself: a CTE
+-- read twice would be materialised, 20M rows under the memory limit.
 -- Runs after the marts (depends_on below) so that this scan of the raw table does not hold up
 -- the models downstream of the fact; a failure still fails the build before anything is published.
 -- depends_on: {{ ref('mart_budget_performance') }}
-with raw_lines as (
-    select
-        fiscal_year, amount, _ingested_at, _load_id, _source_row,
-        coalesce(work_unit_code, '') as k_work_unit,
-        coalesce(document_no, '') as k_document,
-        coalesce(output_code, '') as k_output,
-        coalesce(account_code, '') as k_account
-    from {{ source('raw', 'realization') }}
-),
-
-largest_load as (
-    select _load_id from raw_lines group by _load_id order by count(*) desc, _load_id desc limit 1
-),
-
-contested as (
-    select distinct fiscal_year, k_work_unit, k_document, k_output, k_account
-    from raw_lines
-    where _load_id <> (select _load_id from largest_load)
-),
-
-tagged as (
-    select r.*, c.fiscal_year is not null as is_contested
-    from raw_lines as r
-    left join contested as c
-        on c.fiscal_year = r.fiscal_year and c.k_work_unit = r.k_work_unit
-        and c.k_document = r.k_document and c.k_output = r.k_output and c.k_account = r.k_account
+{%- set raw = source('raw', 'realization') %}
+{%- set keys = ['fiscal_year', 'work_unit_code', 'document_no', 'output_code', 'account_code'] %}
+with contested as (
+    select distinct
+        {%- for k in keys %}
+        coalesce(cast({{ k }} as {{ dbt.type_string() }}), '') as k_{{ k }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ raw }}
+    where _load_id <> (
+        select _load_id from {{ raw }} group by _load_id order by count(*) desc, _load_id desc limit 1
+    )
 ),
 
 raw_latest as (
-    select fiscal_year, amount from tagged where not is_contested
+    select r.fiscal_year, r.amount
+    from {{ raw }} as r
+    left join contested as c
+        on {% for k in keys -%}
+        c.k_{{ k }} = coalesce(cast(r.{{ k }} as {{ dbt.type_string() }}), ''){{ " and " if not loop.last }}
+        {%- endfor %}
+    where c.k_fiscal_year is null
     union all
-    select fiscal_year, {{ latest_value('amount', ['_ingested_at', '_load_id', '_source_row']) }}
-    from tagged
-    where is_contested
-    group by fiscal_year, k_work_unit, k_document, k_output, k_account
+    select r.fiscal_year, {{ latest_value('r.amount', ['r._ingested_at', 'r._load_id', 'r._source_row']) }}
+    from {{ raw }} as r
+    join contested as c
+        on {% for k in keys -%}
+        c.k_{{ k }} = coalesce(cast(r.{{ k }} as {{ dbt.type_string() }}), ''){{ " and " if not loop.last }}
+        {%- endfor %}
+    group by r.fiscal_year{% for k in keys %}, c.k_{{ k }}{% endfor %}
 ),
 
 raw_totals as (
