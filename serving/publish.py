@@ -27,7 +27,7 @@ from base.settings import paths
 from base.sql import quote_ident, sql_literal
 from .publish_gate import BlockingFailure, as_failure, gate_on_checks
 from .published_tables import PublishedTable, database_mode, describe_tables, write_tables
-from .published_versions import (DB_NAME, add_version, current_version_dir,
+from .published_versions import (DB_NAME, add_version, current_version_dir, manifest_of,
                                  new_version_id, prune_versions, publish_lock, published_dir,
                                  staging_dir, switch_current, versions_to_keep)
 
@@ -125,8 +125,9 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
             staging = staging_dir(root, version)
             staging.mkdir(parents=True)
             tables = _tables_to_publish(con, catalog)
-            if catalog == "wh":   # our own instance (not a caller's open warehouse) gets the limit
+            if catalog == "wh":   # our own instance (not a caller's open warehouse) is tuned
                 _limit_memory(con, home)
+                con.execute("SET preserve_insertion_order = false")   # row order carries no meaning
             published = _write_version(con, catalog, root, staging, version, tables,
                                        storage_version, home, mode, previous)
             _write_manifest(staging, version, verdict.run_id, warehouse, storage_version, mode,
@@ -197,9 +198,8 @@ def _write_version(con, catalog: str, root: Path, staging: Path, version: str, t
     pbk.duckdb over them (published_tables.py). The views name the files at the version's final
     path, versions/<version>, which exists only after the rename; while they are created that
     path is a symlink to the staging directory (removed again before the rename)."""
-    con.execute("SET preserve_insertion_order = false")   # a file's row order carries no meaning
     published = write_tables(con, catalog, tables, staging, version, previous,
-                             _manifest_of(previous))
+                             manifest_of(previous))
     final = root / "versions" / version
     os.symlink(staging.name, final)
     try:
@@ -215,31 +215,19 @@ def _write_version(con, catalog: str, root: Path, staging: Path, version: str, t
     return published
 
 
-def _manifest_of(version_dir: Path | None) -> dict | None:
-    if version_dir is None:
-        return None
-    try:
-        return json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _limit_memory(con, home: Path) -> None:
     """The publish spills to $PBK_HOME/tmp beyond PBK_PUBLISH_MEMORY (default 2GB), like the loader."""
+    import duckdb
+
     limit = os.environ.get("PBK_PUBLISH_MEMORY") or PUBLISH_MEMORY
     tmp = paths(home).tmp
     tmp.mkdir(parents=True, exist_ok=True)
     try:
         con.execute(f"SET memory_limit = {sql_literal(limit)}")
-    except duckdb_error() as exc:
+    except duckdb.Error as exc:
         raise PublishError(f"PBK_PUBLISH_MEMORY={limit!r}: not a DuckDB memory size "
                            f"(e.g. 2GB): {exc}") from None
     con.execute(f"SET temp_directory = {sql_literal(tmp)}")
-
-
-def duckdb_error():
-    import duckdb
-    return duckdb.Error
 
 
 def _dbt_descriptions(home: Path) -> dict[str, dict]:

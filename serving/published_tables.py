@@ -50,6 +50,7 @@ class PublishedTable:
     fingerprint: dict
     sha256: str
     written_in: str        # the version that wrote the file (this one, or an earlier one shared)
+    version: str           # the version this table is published in
 
     @property
     def name(self) -> str:
@@ -57,9 +58,7 @@ class PublishedTable:
 
     @property
     def shared(self) -> bool:
-        return self.written_in != self.parquet_version
-
-    parquet_version: str = ""
+        return self.written_in != self.version
 
     def manifest_entry(self) -> dict:
         return {"rows": self.fingerprint["rows"], "parquet": str(self.parquet),
@@ -106,8 +105,7 @@ def write_tables(con, catalog: str, tables, staging: Path, version: str,
             out.append(PublishedTable(schema, table, rel, fp, earlier["sha256"],
                                       earlier.get("written_in", previous_dir.name), version))
             continue
-        cols = columns_of(con, catalog, schema, table)
-        select = ", ".join(_parquet_safe(name, dtype) for name, dtype in cols)
+        select = ", ".join(_parquet_safe(name, dtype) for name, dtype in fp["columns"])
         con.execute(f"COPY (SELECT {select} FROM {quote_ident(catalog)}.{quote_ident(schema)}."
                     f"{quote_ident(table)}) TO {sql_literal(target)} "
                     f"(FORMAT parquet, COMPRESSION snappy)")

@@ -69,12 +69,16 @@ def current_version_dir(home) -> Path | None:
 
 
 def current_manifest(home) -> dict | None:
-    d = current_version_dir(home)
-    if d is None:
+    return manifest_of(current_version_dir(home))
+
+
+def manifest_of(version_dir: Path | None) -> dict | None:
+    """The manifest.json of a version directory (None when there is none or it cannot be read)."""
+    if version_dir is None:
         return None
     try:
-        return json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        return json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
 
 
