@@ -26,6 +26,7 @@ def crash_on(name: str) -> None:
 
 def archive_full_after() -> int | None:
     """Fault injection for the disk-full test: PBK_FAULT_ARCHIVE_FULL_AFTER=<bytes> makes the
-    archive copy fail with ENOSPC past that many bytes, as a disk filling up mid-copy does."""
+    archive behave as one on another filesystem (copied, not hard-linked) whose disk fills up past
+    that many bytes: the copy fails with ENOSPC mid-way."""
     limit = os.environ.get("PBK_FAULT_ARCHIVE_FULL_AFTER")
     return int(limit) if limit else None

@@ -96,6 +96,32 @@ def test_disk_full_while_archiving_rolls_the_batch_back(tmp_path):
     assert hashlib.sha256(Path(archived).read_bytes()).hexdigest() == sha
 
 
+def test_archive_entry_is_a_link_to_the_copy_taken_or_a_verified_copy_elsewhere(tmp_path,
+                                                                                 monkeypatch):
+    import errno
+    import hashlib
+
+    from ingest import archive
+    from ingest.intake import take
+
+    source = tmp_path / "real.csv"
+    source.write_text(csv_text([row(i) for i in range(1, 101)]))
+    taken = take(source, tmp_path / "tmp")
+    linked = archive.archive_copy(taken, tmp_path / "archive" / "L1", "real.csv")
+    # same filesystem: the archive entry is the private copy's inode, nothing written twice
+    assert linked.stat().st_ino == taken.copy.stat().st_ino
+    assert linked.stat().st_nlink == 2
+
+    def cross_device(src, dst):   # what os.link raises when archive/ is another mount
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(dst))
+
+    monkeypatch.setattr(archive.os, "link", cross_device)
+    copied = archive.archive_copy(taken, tmp_path / "archive" / "L2", "real.csv")
+    assert copied.stat().st_ino != taken.copy.stat().st_ino
+    assert hashlib.sha256(copied.read_bytes()).hexdigest() == taken.sha256
+    assert sorted(p.name for p in copied.parent.iterdir()) == ["real.csv"]   # no .partial left
+
+
 def test_file_still_being_written_waits_for_a_later_run(tmp_path, monkeypatch):
     home = paths(tmp_path / "home").ensure()
     monkeypatch.setenv("PBK_SETTLE_SECONDS", "1.5")
