@@ -8,16 +8,20 @@ chunks); every result goes to ops.dq_results under the build's run id.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from base.rule_catalogue import MART_SUITES, rules_of
 
 from .config import DQConfig, load as load_config
-from .gx_context import DQContext, gx  # gx as imported there, with analytics off
-from .results import record_results
 from .rule_texts import rendered
-from .validation import SAMPLE_SIZE, RuleResult, jsonable, validate_frame, with_meta
 
-E = gx.expectations
+if TYPE_CHECKING:
+    from .gx_context import DQContext
+    from .validation import RuleResult
+
+# GX itself (3-4 s to import) is imported by the functions that build or run expectations, not by
+# this module: the Dagster definitions read the rules (mart_suites(..., with_expectations=False))
+# to declare the asset checks, and a run's startup should not pay for GX before a step needs it.
 GRADES = ["AA", "A", "BB", "B", "CC", "C", "D"]
 NKA_CATEGORIES = ["Sangat Baik", "Baik", "Cukup", "Kurang", "Sangat Kurang"]
 ACHIEVEMENT_CATEGORIES = ["sangat tinggi", "tinggi", "sedang", "rendah", "sangat rendah"]
@@ -61,13 +65,16 @@ MART_FRAMES = {
 assert set(MART_FRAMES) == set(MART_SUITES), "a mart without its frame, or a frame without its mart"
 
 
-def between(column: str, low, high):
-    return E.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
-
-
 def mart_expectations(cfg: DQConfig) -> dict[str, object]:
     """label -> the expectation deciding it, for every mart rule of the catalogue (new objects on
     every call: an expectation belongs to one suite run)."""
+    from .gx_context import gx  # as imported there, with analytics off
+
+    E = gx.expectations
+
+    def between(column: str, low, high):
+        return E.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
+
     expectations = {
         "mart_absorption.unit_absorption_in_range": between("unit_absorption_pct", 0,
                                                             cfg.max_absorption_pct),
@@ -99,24 +106,29 @@ class MartRule:
     severity: str          # error (blocks publishing) or warn
     column: str
     message: str
-    expectation: object
+    expectation: object = None     # the GX expectation (None when built without them)
 
 
-def mart_suites(cfg: DQConfig) -> dict[str, tuple[str, list[MartRule]]]:
+def mart_suites(cfg: DQConfig, with_expectations: bool = True
+                ) -> dict[str, tuple[str, list[MartRule]]]:
     """suite name -> (frame SQL, rules in catalogue order). Frames select only what the rules
-    read."""
-    expectations = mart_expectations(cfg)
+    read. with_expectations=False: the rules alone (labels, severities, messages), without
+    importing GX."""
+    expectations = mart_expectations(cfg) if with_expectations else {}
     suites = {}
     for suite, sql in MART_FRAMES.items():
         rules = [rendered(r, cfg) for r in rules_of("mart", suite)]
         suites[suite] = (sql, [MartRule(r.label, r.severity, r.column, r.message,
-                                        expectations[r.label]) for r in rules])
+                                        expectations.get(r.label)) for r in rules])
     return suites
 
 
 def validate_marts(con, dq: DQContext, run_id: str, cfg: DQConfig | None = None,
                    suites: list[str] | None = None) -> list[tuple[str, RuleResult]]:
     """Validate the marts; record every rule's result in ops.dq_results under run_id."""
+    from .results import record_results
+    from .validation import SAMPLE_SIZE, RuleResult, jsonable, validate_frame, with_meta
+
     cfg = cfg or load_config()
     out = []
     for suite, (sql, rules) in mart_suites(cfg).items():

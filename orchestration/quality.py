@@ -31,7 +31,7 @@ def mart_key(suite: str) -> AssetKey:
 def mart_check_specs() -> dict[str, tuple[str, AssetCheckSpec]]:
     """rule label -> (suite, check spec)."""
     out = {}
-    for suite, (_, rules) in mart_suites(load_dq_config()).items():
+    for suite, (_, rules) in mart_suites(load_dq_config(), with_expectations=False).items():
         if suite == "mart_rules":
             asset, extra = RULE_SEEDS[0], list(RULE_SEEDS[1:])
         else:
@@ -47,7 +47,8 @@ def mart_check_specs() -> dict[str, tuple[str, AssetCheckSpec]]:
 
 
 def mart_keys() -> list[AssetKey]:
-    return [mart_key(s) for s in mart_suites(load_dq_config()) if s != "mart_rules"]
+    return [mart_key(s) for s in mart_suites(load_dq_config(), with_expectations=False)
+            if s != "mart_rules"]
 
 
 def make_mart_checks():

@@ -211,3 +211,33 @@ def test_docs_generate_offline_and_everything_is_described(scenario, tmp_path):
         actual = set(catalog["nodes"].get(uid, {}).get("columns", {}))
         undocumented += [f"{uid}.{c}" for c in actual - described]
     assert not undocumented, undocumented
+
+
+def test_docs_site_is_generated_again_only_when_the_project_or_a_column_changed(scenario,
+                                                                               tmp_path):
+    import duckdb
+
+    from base.settings import paths
+    from serving.dbt_docs import STAMP, generate_docs
+
+    home = copy_home(scenario[0], tmp_path / "home")
+    p = paths(home)
+    site = generate_docs(p)
+    first = (site / "catalog.json").stat().st_mtime_ns
+    assert generate_docs(p) == site
+    assert (site / "catalog.json").stat().st_mtime_ns == first     # nothing changed: kept
+    con = duckdb.connect(str(p.warehouse))
+    con.execute("INSERT INTO raw.cost_standard SELECT * FROM raw.cost_standard")  # rows only
+    con.close()
+    generate_docs(p)
+    assert (site / "catalog.json").stat().st_mtime_ns == first
+    con = duckdb.connect(str(p.warehouse))
+    con.execute("ALTER TABLE marts.mart_efficiency ADD COLUMN reviewer_note VARCHAR")
+    con.close()
+    generate_docs(p)
+    catalog = json.loads((site / "catalog.json").read_text())
+    assert "reviewer_note" in catalog["nodes"]["model.pbk.mart_efficiency"]["columns"]
+    (site / STAMP).write_text("stale")
+    before = (site / "catalog.json").stat().st_mtime_ns
+    generate_docs(p)
+    assert (site / "catalog.json").stat().st_mtime_ns > before
