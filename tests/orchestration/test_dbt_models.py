@@ -58,3 +58,21 @@ def test_a_cached_manifest_serves_only_the_project_state_it_was_parsed_from(tmp_
     assert got["pbk_test_marker"] == "from the cache"
     assert not (b.dbt_manifest / "partial_parse.msgpack").exists()  # no parse
     assert (b.dbt_manifest / "pbk_fingerprint.txt").read_text() == fingerprint
+
+
+def test_the_dbt_resource_builds_no_adapter_in_the_run_process():
+    """PbkDbtCli overrides the dagster-dbt method that builds a dbt adapter before each command;
+    if dagster-dbt renames or stops calling it, the override is dead code and this fails."""
+    import inspect
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.dbt_models import PbkDbtCli, dbt_cli, dbt_project_for
+    from base.settings import paths
+
+    assert "self._initialize_dbt_core_adapter(args)" in inspect.getsource(DbtCliResource.cli)
+    assert inspect.signature(DbtCliResource._initialize_dbt_core_adapter).parameters.keys() == \
+        inspect.signature(PbkDbtCli._initialize_dbt_core_adapter).parameters.keys()
+    resource = dbt_cli(dbt_project_for(paths()))
+    assert isinstance(resource, PbkDbtCli)
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
