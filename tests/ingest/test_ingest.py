@@ -470,7 +470,45 @@ def test_line_counter_counts_the_same_however_the_file_is_chunked():
             step = rng.randint(1, 5)
             counter.feed(data[pos:pos + step])
             pos += step
-        assert (counter.lf, counter.cr, counter.blank_lf) == (
-            data.count(b"\n"), data.count(b"\r"), len(re.findall(rb"\n(?=\r?\n)", data))), data
-        if b"\n" not in data:   # CR-only blank lines are counted for files without LF
-            assert counter.blank_cr == len(re.findall(rb"\r(?=\r)", data)), data
+        assert (counter.lf, counter.blank_lf) == (
+            data.count(b"\n"), len(re.findall(rb"\n(?=\r?\n)", data))), data
+        got = counter.result()
+        if b"\n" not in data and b"\r" in data:   # CR line ends count only without any LF
+            assert (counter.cr, counter.blank_cr) == (
+                data.count(b"\r"), len(re.findall(rb"\r(?=\r)", data))), data
+            assert (got.newline, got.terminators, got.blank) == (
+                b"\r", data.count(b"\r"), len(re.findall(rb"\r(?=\r)", data))), data
+        else:
+            assert (got.newline, got.terminators, got.blank) == (
+                b"\n", data.count(b"\n"), len(re.findall(rb"\n(?=\r?\n)", data))), data
+        assert got.empty == (not data), data
+
+
+def test_encoding_evidence_is_the_same_however_the_file_is_chunked():
+    """UTF-8 validity, NUL bytes and the first invalid offset (ingest/intake.py EvidenceCollector,
+    which skips decoding ASCII chunks) equal a decode of the whole bytes, for any chunking,
+    including a multi-byte character split across chunks and followed by an ASCII chunk."""
+    import random
+
+    from ingest.intake import EvidenceCollector
+
+    rng = random.Random(11)
+    for _ in range(5000):
+        data = b"".join(rng.choice([b"a", b"\n", b"\0", "é".encode(), b"\xc3", b"\xa9"])
+                        for _ in range(rng.randint(0, 30)))
+        collector, pos = EvidenceCollector(), 0
+        while pos < len(data):
+            step = rng.randint(1, 4)
+            collector.feed(data[pos:pos + step])
+            pos += step
+        ev = collector.result()
+        try:
+            data.decode("utf-8")
+            valid, first_invalid = True, None
+        except UnicodeDecodeError as exc:
+            valid, first_invalid = False, exc.start
+        assert (ev.utf8_valid, ev.nul_bytes) == (valid, data.count(b"\0")), data
+        if not valid:
+            # the decoder names the first byte it cannot accept: at the latest where the bad
+            # sequence ends (a character cut by the end of the file is reported at the end)
+            assert first_invalid <= ev.utf8_first_invalid_at <= len(data), data
