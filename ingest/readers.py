@@ -1,5 +1,5 @@
-"""Readers: bring any supported extract file into a DuckDB temp table of text cells, in file order,
-with its data row number. CSV is read by DuckDB's own parallel reader (streams, never in pandas);
+"""Readers: bring any supported extract file into a DuckDB table of text cells (the stage: `table`
+names it, in the loader's scratch database, see loader.py), in file order, with its data row number. CSV is read by DuckDB's own parallel reader (streams, never in pandas);
 XLSX is streamed row by row into a temporary UTF-8 CSV; Parquet is read by DuckDB directly.
 """
 from __future__ import annotations
@@ -157,7 +157,7 @@ def _read_segment(con, source: Path, table: str, delimiter: str, width: int,
         # A 32 MB buffer reads national files about a third faster than the default on 2 cores.
         try:
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv(?, header = true, "
+                f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv(?, header = true, "
                 f"delim = ?, quote = '\"', escape = '\"', columns = {{{columns}}}, "
                 f"auto_detect = false, strict_mode = {strict}, store_rejects = true, "
                 f"encoding = 'utf-8', buffer_size = 33554432"
@@ -241,9 +241,9 @@ def _read_csv(con, source: Path, table: str, first_line: str, lines, tmp_dir: Pa
         if segment_source != source:
             os.unlink(segment_source)
     if len(segments) == 1:
-        con.execute(f"ALTER TABLE {segments[0]} RENAME TO {table}")
+        con.execute(f"ALTER TABLE {segments[0]} RENAME TO {table.rsplit('.', 1)[-1]}")
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS "
                     + " UNION ALL ".join(f"SELECT * FROM {s}" for s in segments))
         for s in segments:
             con.execute(f"DROP TABLE {s}")
@@ -417,7 +417,7 @@ def _stage_sheet(con, workbook, path: Path, table: str, tmp_dir: Path, sheet: st
             emit(data_row, [_xlsx_cell_text(v) for v in raw])
     columns = ", ".join(f"{sql_literal(f'c{i}')}: 'VARCHAR'" for i in range(width))
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv(?, header = true, "
+        f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv(?, header = true, "
         f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}, '{ROW_NUMBER}': 'BIGINT'}}, "
         f"auto_detect = false, strict_mode = true)", [str(out)])
     os.unlink(out)
@@ -442,7 +442,7 @@ def stage_parquet(con, path: Path, table: str) -> Stage:
     select = ", ".join(f"CAST({quote_ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(headers))
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select}, "
+            f"CREATE OR REPLACE TABLE {table} AS SELECT {select}, "
             f"file_row_number + 1 AS {ROW_NUMBER} FROM read_parquet(?, file_row_number = true) "
             f"ORDER BY file_row_number", [str(path)])
     except duckdb.Error as exc:  # the footer reads but a row group is damaged
