@@ -1,7 +1,9 @@
 """Jobs, the nightly schedule and the landing sensor.
 
 * ``pbk_nightly``: the whole graph (ingest everything in landing, dbt build, checks, report), every
-  night at 01:00 Asia/Jakarta (WIB) by the schedule ``pbk_nightly_schedule``.
+  night at 01:00 Asia/Jakarta (WIB) by the schedule ``pbk_nightly_schedule``. The schedule's run
+  builds what `pbk run` would (run_scope.py): the kinds with new files and what depends on them, or
+  the whole graph when a narrower build could miss something.
 * ``pbk_ingest_and_build``: started by the sensor ``pbk_landing_sensor`` for each new file in
   $PBK_HOME/landing: it loads that file and rebuilds what depends on its kind (the ingest asset of
   the kind and everything downstream of it, with their checks). The sensor's cursor remembers the
@@ -18,8 +20,9 @@ import time
 from collections.abc import Mapping, Sequence
 
 from dagster import (AssetKey, AssetSelection, DefaultScheduleStatus, DefaultSensorStatus,
-                     RunRequest, ScheduleDefinition, SensorEvaluationContext, SensorResult,
-                     SkipReason, define_asset_job, sensor)
+                     RunRequest, ScheduleDefinition, ScheduleEvaluationContext,
+                     SensorEvaluationContext, SensorResult, SkipReason, define_asset_job,
+                     schedule, sensor)
 
 from base.settings import Paths
 
@@ -34,6 +37,7 @@ TIMEZONE = "Asia/Jakarta"
 SENSOR_NAME = "pbk_landing_sensor"
 SENSOR_INTERVAL_SECONDS = 30
 JOB_TAGS = {WAREHOUSE_TAG: WAREHOUSE_TAG_VALUE}
+SCOPE_TAG = "pbk/scope"   # what a scheduled run builds and why (RunScope.describe)
 
 
 def settle_seconds() -> float:
@@ -55,11 +59,21 @@ def make_jobs():
     return nightly, ingest_and_build
 
 
-def make_schedule(job) -> ScheduleDefinition:
-    return ScheduleDefinition(
-        name="pbk_nightly_schedule", job=job, cron_schedule=NIGHTLY_CRON,
-        execution_timezone=TIMEZONE, default_status=DefaultScheduleStatus.RUNNING,
-        description="Every night at 01:00 WIB (Asia/Jakarta): the whole graph.")
+def make_schedule(job, p: Paths, downstream: Mapping[str, Sequence[AssetKey]]
+                  ) -> ScheduleDefinition:
+    @schedule(name="pbk_nightly_schedule", job=job, cron_schedule=NIGHTLY_CRON,
+              execution_timezone=TIMEZONE, default_status=DefaultScheduleStatus.RUNNING,
+              description="Every night at 01:00 WIB (Asia/Jakarta): what new data changes (the "
+                          "kinds with files in landing and what depends on them), or the whole "
+                          "graph when a narrower build could miss something (run_scope.py).")
+    def pbk_nightly_schedule(context: ScheduleEvaluationContext):
+        from .run_scope import run_scope
+
+        scope = run_scope(p, context.instance)
+        return RunRequest(asset_selection=scope.asset_keys(downstream),
+                          tags={**JOB_TAGS, SCOPE_TAG: scope.describe()[:250]})
+
+    return pbk_nightly_schedule
 
 
 def landing_requests(p: Paths, cursor: str | None, downstream: Mapping[str, Sequence[AssetKey]],

@@ -238,6 +238,10 @@ def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
         finally:
             release_connections()
         if ok:
+            if not context.is_subset:   # every model built with the project as it is now
+                from .run_scope import record_whole_build
+
+                record_whole_build(wp, project_fingerprint())
             return
         failures = _failed_nodes(invocation)
         error = invocation.get_error()

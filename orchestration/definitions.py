@@ -45,7 +45,7 @@ def build_definitions(home: str | Path | None = None) -> Definitions:
         assets=assets,
         asset_checks=checks,
         jobs=[nightly, ingest_and_build],
-        schedules=[make_schedule(nightly)],
+        schedules=[make_schedule(nightly, p, downstream)],
         sensors=[make_landing_sensor(p, ingest_and_build, downstream)],
         resources={"warehouse": WarehouseResource(home=str(p.home)), "dbt": dbt_cli(project)},
         executor=in_process_executor,

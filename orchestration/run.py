@@ -21,7 +21,7 @@ from base.settings import Paths, paths
 
 from .automation import NIGHTLY_JOB
 from .dbt_models import DBT_OP_NAME
-from .run_scope import record_whole_build, run_scope
+from .run_scope import run_scope
 from .serving import PUBLISHED_KEY
 from .ingest_assets import file_results_from_metadata, ingest_key
 from .instance import instance_for
@@ -122,8 +122,6 @@ def run_all(home: Path | str | None = None, full_refresh: bool = False,
         outcome = outcome_of(result, job, p, subset)
     if scope is not None:
         outcome.scope = scope.describe()
-        if scope.whole_graph and outcome.success:
-            record_whole_build(p, scope)
     return outcome
 
 

@@ -1,4 +1,4 @@
-"""What a `pbk run` rebuilds: the part of the graph new data can change, else the whole graph.
+"""What a `pbk run` or the nightly schedule rebuilds: the part of the graph new data can change, else the whole graph.
 
 A kind of extract has work to do when a file of that kind waits in landing, or when its ingest
 asset materialized after the last publish (a load whose build, checks or publish did not finish).
@@ -36,7 +36,6 @@ from .serving import PUBLISHED_KEY
 class RunScope:
     kinds: list[str] | None       # None: the whole graph
     reason: str
-    fingerprint: str              # of the dbt project the run builds
 
     @property
     def whole_graph(self) -> bool:
@@ -58,12 +57,13 @@ def whole_build_stamp(p: Paths):
     return p.dbt_target.parent / "whole_build_fingerprint.txt"
 
 
-def record_whole_build(p: Paths, scope: RunScope) -> None:
-    """After a whole-graph run that succeeded: later runs may build only what new data changes."""
+def record_whole_build(p: Paths, fingerprint: str) -> None:
+    """After a dbt build of every model that succeeded (the dbt asset records it, whoever started
+    the run: `pbk run`, the schedule, the UI): later runs may build only what new data changes."""
     stamp = whole_build_stamp(p)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     tmp = stamp.with_name(stamp.name + ".tmp")
-    tmp.write_text(scope.fingerprint + "\n")
+    tmp.write_text(fingerprint + "\n")
     tmp.replace(stamp)
 
 
@@ -71,7 +71,7 @@ def run_scope(p: Paths, instance, full_refresh: bool = False) -> RunScope:
     fingerprint = project_fingerprint()
 
     def whole(reason: str) -> RunScope:
-        return RunScope(None, reason, fingerprint)
+        return RunScope(None, reason)
 
     if full_refresh:
         return whole("--full-refresh")
@@ -100,4 +100,4 @@ def run_scope(p: Paths, instance, full_refresh: bool = False) -> RunScope:
     if kinds - waiting:
         why.append("loaded but not published since: "
                    + ", ".join(k for k in KINDS if k in kinds - waiting))
-    return RunScope(ordered, "; ".join(why), fingerprint)
+    return RunScope(ordered, "; ".join(why))

@@ -119,8 +119,8 @@ def test_failing_test_fails_the_run_with_the_failing_node(incremental_home, tmp_
 
 
 def test_pbk_run_builds_only_what_the_new_files_change(incremental_home, scenario, tmp_path_factory):
-    """`pbk run` (run_all without a selection): the first run builds the whole graph (no whole
-    build recorded for this dbt project yet); with a day of SP2D lines in landing the next builds
+    """`pbk run` (run_all without a selection): the first run builds the whole graph (nothing
+    published yet); with a day of SP2D lines in landing the next builds
     realization's side only, and its marts equal the incremental build's; a kind loaded but not
     published since, or a changed dbt project, widens the next run's scope (run_scope.py)."""
     from dagster import AssetSelection
@@ -137,17 +137,27 @@ def test_pbk_run_builds_only_what_the_new_files_change(incremental_home, scenari
     p = paths(home).ensure()
     first = run_all(home)
     assert first.success and first.published, (first.errors, first.failed_checks)
-    assert first.scope == ("the whole graph (the dbt project changed since the last whole build, "
-                           "or there was none)")
+    # the scenario's build (every dbt model) recorded the project's fingerprint; nothing was
+    # published from it yet
+    assert first.scope == "the whole graph (nothing published yet)"
     assert whole_build_stamp(p).exists()
 
     (day,) = next_day_files(home.parent / "files")
     shutil.copy(day, p.landing / day.name)
+    defs = build_definitions(home)
+    expected = {k.to_user_string() for k in downstream_by_kind(defs.assets, defs.asset_checks)["realization"]}
+    # the daemon's nightly schedule asks for the same selection as `pbk run`
+    from dagster import build_schedule_context
+
+    with instance_for(p) as instance:
+        [request] = defs.resolve_schedule_def("pbk_nightly_schedule").evaluate_tick(
+            build_schedule_context(instance=instance)).run_requests
+    assert {k.to_user_string() for k in request.asset_selection} == expected
+    assert request.tags["pbk/scope"] == ("realization and what depends on it (new file(s) in "
+                                         "landing: realization)")
     night = run_all(home)
     assert night.success and night.published, (night.errors, night.failed_checks)
     assert night.scope == "realization and what depends on it (new file(s) in landing: realization)"
-    defs = build_definitions(home)
-    expected = {k.to_user_string() for k in downstream_by_kind(defs.assets, defs.asset_checks)["realization"]}
     assert {a for a, s in night.assets.items() if s == "materialized"} == expected
     assert night.assets["staging/stg_budget"] == night.assets["core/fact_budget"] == "unchanged"
     marts = {t: 0 for t in TABLES if t.startswith("marts.")}
@@ -163,3 +173,9 @@ def test_pbk_run_builds_only_what_the_new_files_change(incremental_home, scenari
         whole_build_stamp(p).write_text("a dbt project of another release\n")
         assert run_scope(p, instance).describe() == (
             "the whole graph (the dbt project changed since the last whole build, or there was none)")
+    # the whole build that follows (its dbt asset built every model) records the project as it is
+    from base.dbt import project_fingerprint
+
+    rebuilt = run_all(home)
+    assert rebuilt.success and rebuilt.published, (rebuilt.errors, rebuilt.failed_checks)
+    assert whole_build_stamp(p).read_text().strip() == project_fingerprint()
