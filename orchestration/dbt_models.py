@@ -206,7 +206,7 @@ class PbkDbtTranslator(DagsterDbtTranslator):
 
 class DbtBuildConfig(Config):
     full_refresh: bool = False
-    """Rebuild the incremental models (stg_budget, stg_realization, fact_budget) from scratch."""
+    """Rebuild the incremental models (stg_budget, fact_budget) from scratch."""
     unit_tests: bool = False
     """Also run the dbt unit tests (hand-computed fixtures of every formula). They test the code,
     not the data: the nightly skips them (dbt's advice for production), the test suite runs them."""

@@ -9,3 +9,19 @@
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(parts)) }}
 {%- endmacro %}
+
+{#- A 64-bit hash of the columns (NULL hashed as ''), for finding candidate duplicates in one
+    aggregate: never stored, so it need not be stable across engine versions, and a collision
+    only adds a candidate that the exact comparison of the columns then separates. DuckDB's
+    hash(), Spark's xxhash64(). -#}
+{% macro row_hash(columns) -%}
+    {{ return(adapter.dispatch('row_hash')(columns)) }}
+{%- endmacro %}
+
+{% macro default__row_hash(columns) -%}
+    hash({% for col in columns %}coalesce(cast({{ col }} as {{ dbt.type_string() }}), ''){{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{% macro spark__row_hash(columns) -%}
+    xxhash64({% for col in columns %}coalesce(cast({{ col }} as {{ dbt.type_string() }}), ''){{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}

@@ -122,17 +122,70 @@ select
 from latest
 {%- endmacro %}
 
-{% macro stg_realization_select(relation) -%}
-with latest as (
-    {{ latest_version(relation, realization_natural_key()) }}
-)
+{#- The raw rows a later version of their natural key replaces (DESIGN.md "Extract contracts";
+    latest load wins: the latest _ingested_at, ties broken by _load_id desc then _source_row
+    desc; nullable key columns compare with NULL = ''), each with the row that replaces it.
 
+    Found without sorting the whole extract: one aggregate counts the rows per hash of the key
+    (row_hash, keys.sql) and keeps the hashes seen more than once; only the rows with those
+    hashes are ranked by their exact key. At SF 1 that is 20M rows counted and a few thousand
+    ranked, however many loads the rows came in. -#}
+{% macro superseded_versions(relation, natural_key) -%}
+    {%- set keys = [] -%}
+    {%- for col in natural_key -%}
+        {%- do keys.append("coalesce(cast(" ~ col ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+    {%- endfor -%}
+    with repeated_hashes as (
+        select {{ row_hash(natural_key) }} as key_hash
+        from {{ relation }}
+        group by {{ row_hash(natural_key) }}
+        having count(*) > 1
+    ),
+
+    versions as (
+        select
+            _load_id,
+            _source_row,
+            _ingested_at,
+            row_number() over (
+                partition by {{ keys | join(', ') }}
+                order by _ingested_at desc, _load_id desc, _source_row desc
+            ) as version_rank,
+            first_value(_load_id) over (
+                partition by {{ keys | join(', ') }}
+                order by _ingested_at desc, _load_id desc, _source_row desc
+            ) as superseded_by_load_id,
+            first_value(_source_row) over (
+                partition by {{ keys | join(', ') }}
+                order by _ingested_at desc, _load_id desc, _source_row desc
+            ) as superseded_by_source_row
+        from {{ relation }}
+        where {{ row_hash(natural_key) }} in (select key_hash from repeated_hashes)
+    )
+
+    select _load_id, _source_row, _ingested_at, superseded_by_load_id, superseded_by_source_row
+    from versions
+    where version_rank > 1
+{%- endmacro %}
+
+{#- The latest version of every realization line: the raw rows no later version replaces
+    (`superseded`, a relation of superseded_versions), typed and renamed, with the month each
+    line counts in and the key of its output in core.dim_program. -#}
+{% macro stg_realization_select(relation, superseded) -%}
 select
     {{ pbk_key(realization_natural_key()) }} as realization_key,
     cast(fiscal_year as integer) as fiscal_year,
     transaction_date,
+    -- month the line counts in for its fiscal year: a date outside the fiscal year (e.g. a
+    -- correction posted in January for the previous year) counts in the nearest month of it
+    cast(case
+        when extract(year from transaction_date) < fiscal_year then 1
+        when extract(year from transaction_date) > fiscal_year then 12
+        else extract(month from transaction_date)
+    end as integer) as period_month,
     {{ clean_code('document_no') }} as document_no,
     {{ clean_code('work_unit_code') }} as work_unit_code,
+    {{ pbk_key([clean_code('program_code'), clean_code('activity_code'), clean_code('output_code')]) }} as program_key,
     {{ clean_code('program_code') }} as program_code,
     {{ clean_code('activity_code') }} as activity_code,
     {{ clean_code('output_code') }} as output_code,
@@ -142,5 +195,11 @@ select
     amount < 0 as is_refund,
     trim(description) as description,
     {{ lineage_columns() }}
-from latest
+from {{ relation }} as src
+where not exists (
+    select 1
+    from {{ superseded }} as s
+    where s._load_id = src._load_id
+        and s._source_row = src._source_row
+)
 {%- endmacro %}

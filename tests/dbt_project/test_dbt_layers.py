@@ -1,7 +1,8 @@
 """The dbt layers read only the layers before them (docs/architecture.md, "dbt layers"):
 staging reads the raw sources (and seeds), intermediate reads staging, core reads staging and
 intermediate, marts read core and intermediate (and earlier marts: the last layer, a mart built
-from other marts makes no back-edge). Seeds (the rule tables) may be read by every layer. Checked
+from other marts makes no back-edge; a staging model may read a staging model of the same raw
+source, as stg_realization reads the superseded rows of raw.realization). Seeds (the rule tables) may be read by every layer. Checked
 on the manifest of a `dbt parse`, so a ref that points back (a dimension built from a fact, an
 intermediate model reading core) fails here before it builds."""
 from __future__ import annotations
@@ -10,6 +11,13 @@ import pytest
 
 LAYERS = ("staging", "intermediate", "core", "marts")
 SAME_LAYER_ALLOWED = {"marts"}
+
+
+def _same_source(node: dict, parent: dict) -> bool:
+    """Both staging models read raw, and the parent only the raw tables the model reads too."""
+    def sources(n):
+        return {d for d in n["depends_on"]["nodes"] if d.startswith("source.")}
+    return bool(sources(parent)) and sources(parent) <= sources(node)
 
 
 def back_edges(manifest: dict) -> list[str]:
@@ -39,6 +47,8 @@ def back_edges(manifest: dict) -> list[str]:
                 continue
             p_layer = p["fqn"][1]
             p_rank = LAYERS.index(p_layer) if p_layer in LAYERS else len(LAYERS)
+            if p_rank == rank and layer == "staging" and _same_source(node, p):
+                continue
             if p_rank > rank or (p_rank == rank and layer not in SAME_LAYER_ALLOWED):
                 problems.append(f"{uid} ({layer}) reads {parent} ({p_layer})")
     return problems
@@ -52,14 +62,18 @@ def _model(name: str, layer: str, parents=(), schema=None) -> tuple[str, dict]:
 def test_the_check_sees_back_edges_sources_and_schemas():
     manifest = {"nodes": dict([
         _model("stg_a", "staging", ["source.pbk.raw.a"]),
+        _model("stg_a_latest", "staging", ["source.pbk.raw.a", "model.pbk.stg_a"]),
+        _model("stg_b", "staging", ["source.pbk.raw.b", "model.pbk.stg_a"]),
         _model("int_a", "intermediate", ["model.pbk.stg_a", "model.pbk.fact_a"], schema="staging"),
         _model("fact_a", "core", ["model.pbk.stg_a", "seed.pbk.rule_a"]),
         _model("dim_a", "core", ["model.pbk.fact_a", "source.pbk.raw.a"]),
         _model("mart_a", "marts", ["model.pbk.fact_a", "model.pbk.int_a"]),
         _model("mart_b", "marts", ["model.pbk.mart_a"]),
         ("seed.pbk.rule_a", {"resource_type": "seed", "fqn": ["pbk", "rules", "rule_a"]}),
-    ]), "sources": {"source.pbk.raw.a": {"resource_type": "source"}}}
+    ]), "sources": {"source.pbk.raw.a": {"resource_type": "source"},
+                                    "source.pbk.raw.b": {"resource_type": "source"}}}
     assert back_edges(manifest) == [
+        "model.pbk.stg_b (staging) reads model.pbk.stg_a (staging)",
         "model.pbk.int_a: built in schema 'staging', not 'intermediate'",
         "model.pbk.int_a (intermediate) reads model.pbk.fact_a (core)",
         "model.pbk.dim_a (core) reads model.pbk.fact_a (core)",

@@ -2,9 +2,8 @@
 -- (fiscal_year, work_unit_code, document_no, output_code, account_code). Refunds and corrections
 -- stay as negative amounts, so sums are net of refunds.
 --
--- A view: staging.stg_realization holds these rows already (maintained incrementally by load, the
--- month and program key derived there), and a second copy of the largest extract would cost a
--- pass over it on every build. The published copy (serving/publish.py) materialises it.
+-- A view of staging.stg_realization (itself a view of the raw lines without the superseded
+-- ones): the lines are stored once, in raw. The published copy (serving/publish.py) materialises it.
 {{ config(materialized='view') }}
 select
     realization_key,
