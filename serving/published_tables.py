@@ -73,45 +73,72 @@ def columns_of(con, catalog: str, schema: str, table: str) -> list[tuple[str, st
         [catalog, schema, table]).fetchall()]
 
 
-def fingerprint(con, catalog: str, schema: str, table: str) -> dict:
+def is_view(con, catalog: str, schema: str, table: str) -> bool:
+    return con.execute(
+        "SELECT table_type = 'VIEW' FROM information_schema.tables WHERE table_catalog = ? "
+        "AND table_schema = ? AND table_name = ?", [catalog, schema, table]).fetchone()[0]
+
+
+def fingerprint(con, catalog: str, schema: str, table: str, *, parquet: Path | None = None) -> dict:
     """What decides whether a table changed: rows, the sum and xor of the hash of every row (so row
-    order does not matter), columns and types, and the DuckDB whose hash() it is."""
+    order does not matter), columns and types, and the DuckDB whose hash() it is. Hashed from the
+    warehouse, or from the Parquet file just written of it (`parquet`; marked so, so the two are
+    never taken for each other)."""
     import duckdb
 
-    q = f"{quote_ident(catalog)}.{quote_ident(schema)}.{quote_ident(table)}"
+    source = f"read_parquet({sql_literal(parquet)})" if parquet is not None else \
+        f"{quote_ident(catalog)}.{quote_ident(schema)}.{quote_ident(table)}"
     rows, hash_sum, hash_xor = con.execute(
         f"SELECT count(*), CAST(coalesce(sum(hash(t)), 0) AS VARCHAR), "
-        f"CAST(coalesce(bit_xor(hash(t)), 0) AS VARCHAR) FROM {q} AS t").fetchone()
-    return {"rows": rows, "row_hash": f"{hash_sum}:{hash_xor}",
-            "columns": [list(c) for c in columns_of(con, catalog, schema, table)],
-            "hashed_by": f"duckdb {duckdb.__version__}"}
+        f"CAST(coalesce(bit_xor(hash(t)), 0) AS VARCHAR) FROM {source} AS t").fetchone()
+    fp = {"rows": rows, "row_hash": f"{hash_sum}:{hash_xor}",
+          "columns": [list(c) for c in columns_of(con, catalog, schema, table)],
+          "hashed_by": f"duckdb {duckdb.__version__}"}
+    if parquet is not None:
+        fp["hashed_from"] = "parquet"
+    return fp
 
 
 def write_tables(con, catalog: str, tables, staging: Path, version: str,
                  previous_dir: Path | None, previous_manifest: dict | None) -> list[PublishedTable]:
     """The Parquet file of every table in `staging`: a hard link to the previous version's file when
     the table's fingerprint is unchanged, else written from the warehouse (Snappy: the codec every
-    Parquet reader, Power BI, Excel and Tableau included, supports)."""
+    Parquet reader, Power BI, Excel and Tableau included, supports).
+
+    A view (core.fact_realization: the raw lines, keys computed as they are read) is written first
+    and fingerprinted from its file: hashing the view would compute its keys once more."""
     before = (previous_manifest or {}).get("tables", {})
     out = []
     for schema, table in tables:
         rel = Path("parquet") / schema / f"{table}.parquet"
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        fp = fingerprint(con, catalog, schema, table)
         earlier = before.get(f"{schema}.{table}")
-        if earlier and earlier.get("fingerprint") == fp and previous_dir is not None \
-                and _link(previous_dir / earlier["parquet"], target):
-            out.append(PublishedTable(schema, table, rel, fp, earlier["sha256"],
-                                      earlier.get("written_in", previous_dir.name), version))
-            continue
-        select = ", ".join(_parquet_safe(name, dtype) for name, dtype in fp["columns"])
-        con.execute(f"COPY (SELECT {select} FROM {quote_ident(catalog)}.{quote_ident(schema)}."
-                    f"{quote_ident(table)}) TO {sql_literal(target)} "
-                    f"(FORMAT parquet, COMPRESSION snappy)")
-        os.chmod(target, 0o444)
+        view = is_view(con, catalog, schema, table)
+        if view:
+            _write_parquet(con, catalog, schema, table, target)
+            fp = fingerprint(con, catalog, schema, table, parquet=target)
+        else:
+            fp = fingerprint(con, catalog, schema, table)
+        if earlier and earlier.get("fingerprint") == fp and previous_dir is not None:
+            if view:
+                target.unlink()
+            if _link(previous_dir / earlier["parquet"], target):
+                out.append(PublishedTable(schema, table, rel, fp, earlier["sha256"],
+                                          earlier.get("written_in", previous_dir.name), version))
+                continue
+        if not target.exists():
+            _write_parquet(con, catalog, schema, table, target)
         out.append(PublishedTable(schema, table, rel, fp, sha256_file(target), version, version))
     return out
+
+
+def _write_parquet(con, catalog: str, schema: str, table: str, target: Path) -> None:
+    select = ", ".join(_parquet_safe(name, dtype) for name, dtype in columns_of(con, catalog, schema, table))
+    con.execute(f"COPY (SELECT {select} FROM {quote_ident(catalog)}.{quote_ident(schema)}."
+                f"{quote_ident(table)}) TO {sql_literal(target)} "
+                f"(FORMAT parquet, COMPRESSION snappy)")
+    os.chmod(target, 0o444)
 
 
 def _link(source: Path, target: Path) -> bool:

@@ -67,8 +67,11 @@ plan_month as (
 ),
 
 as_of as (
-    select fiscal_year, max(period_month) as as_of_month
-    from {{ ref('fact_realization') }}
+    -- from the monthly sums, not the lines again: a second read of the 20M lines would be
+    -- materialised by DuckDB as a common subplan (every account of a line is in dim_account, so
+    -- the months are the same)
+    select fiscal_year, max(month) as as_of_month
+    from realized_month
     group by fiscal_year
 ),
 
