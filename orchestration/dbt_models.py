@@ -206,7 +206,8 @@ class PbkDbtTranslator(DagsterDbtTranslator):
 
 class DbtBuildConfig(Config):
     full_refresh: bool = False
-    """Rebuild the incremental models (stg_budget, fact_budget) from scratch."""
+    """dbt --full-refresh: rebuild every model from scratch (no model is incremental today: the
+    facts are views of the raw lines, the superseded rows and the marts are rebuilt every run)."""
     unit_tests: bool = False
     """Also run the dbt unit tests (hand-computed fixtures of every formula). They test the code,
     not the data: the nightly skips them (dbt's advice for production), the test suite runs them."""

@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="ingest landing, build dbt, run checks, publish (the Dagster "
                                    "job, in-process); non-zero exit if a blocking check failed")
-    p.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    p.add_argument("--full-refresh", action="store_true", help="rebuild every dbt model from scratch")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_run)
 

@@ -1,6 +1,7 @@
 {#- Deterministic surrogate key: md5 of the '|'-joined text of the columns, NULL written as ''
-    (DESIGN.md: nullable natural-key columns compare with NULL = ''). Deterministic keys let the
-    incremental fact keep joining to dimensions rebuilt in full every run. -#}
+    (DESIGN.md: nullable natural-key columns compare with NULL = ''). Deterministic keys: a line
+    has the same key in every build and every published version, so what a reader joined on
+    survives a rebuild. -#}
 {% macro pbk_key(columns) -%}
     {%- set parts = [] -%}
     {%- for col in columns -%}

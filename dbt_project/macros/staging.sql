@@ -1,7 +1,6 @@
 {#- Staging: the latest version per natural key, code cleaning, and the bodies of the two large
-    extracts (stg_budget, stg_realization), shared by the full refresh and the incremental path of
-    each, so the typing and renaming exist once. `relation` is the raw table or a subquery of raw
-    rows (the candidates of an incremental run, incremental.sql rows_of_touched_keys). -#}
+    extracts (stg_budget, stg_realization: views of their raw table without the rows a later
+    version supersedes, superseded_versions below). -#}
 
 {#- Latest version per natural key (DESIGN.md "Extract contracts"; latest load wins): among rows
     with the same natural key keep the one with the latest _ingested_at, ties broken by _load_id
@@ -91,11 +90,7 @@
     {{ return(['fiscal_year', 'work_unit_code', 'document_no', 'output_code', 'account_code']) }}
 {%- endmacro %}
 
-{% macro stg_budget_select(relation) -%}
-with latest as (
-    {{ latest_version(relation, budget_natural_key()) }}
-)
-
+{% macro stg_budget_select(relation, superseded) -%}
 select
     {{ pbk_key(budget_natural_key()) }} as budget_line_key,
     {{ pbk_key(budget_natural_key()[:-1]) }} as budget_item_key,
@@ -119,7 +114,7 @@ select
     revision_date,
     cast(blocked_amount as decimal(38, 2)) as blocked_amount,
     {{ lineage_columns() }}
-from latest
+{{ without_superseded(relation, superseded) }}
 {%- endmacro %}
 
 {#- The raw rows a later version of their natural key replaces (DESIGN.md "Extract contracts";
@@ -170,7 +165,8 @@ from latest
 
 {#- The latest version of every realization line: the raw rows no later version replaces
     (`superseded`, a relation of superseded_versions), typed and renamed, with the month each
-    line counts in and the key of its output in core.dim_program. -#}
+    line counts in and the key of its output in core.dim_program. The loader has typed them
+    already (raw holds dates and decimals); the casts fix the contract's types. -#}
 {% macro stg_realization_select(relation, superseded) -%}
 select
     {{ pbk_key(realization_natural_key()) }} as realization_key,
@@ -195,6 +191,13 @@ select
     amount < 0 as is_refund,
     trim(description) as description,
     {{ lineage_columns() }}
+{{ without_superseded(relation, superseded) }}
+{%- endmacro %}
+
+{#- The raw rows of `relation` that `superseded` (a relation of superseded_versions) does not
+    name: the latest version of every natural key. An anti-join on the row's identity in its
+    load, a hash probe per row against a re-send's worth of rows. -#}
+{% macro without_superseded(relation, superseded) -%}
 from {{ relation }} as src
 where not exists (
     select 1
