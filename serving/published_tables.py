@@ -2,8 +2,8 @@
 
 Every table of `core` and `marts` becomes one Parquet file, `parquet/<schema>/<table>.parquet`.
 A table whose content has not changed since the previous version (same fingerprint: row count,
-an order-independent hash of every row, column names and types, the DuckDB that hashed it) is not
-written again: its file is a hard link to the previous version's file, so a nightly that only
+an order-independent hash of every row, column names and types, the DuckDB that hashed it; for a
+view, its definitions and the fingerprints of the tables it reads) is not written again: its file is a hard link to the previous version's file, so a nightly that only
 changes the facts and the marts writes only those, and versions share the disk of what they have
 in common. Versions stay independent all the same: a file is never modified once written (read-only),
 and pruning a version removes its directory entries only.
@@ -79,56 +79,80 @@ def is_view(con, catalog: str, schema: str, table: str) -> bool:
         "AND table_schema = ? AND table_name = ?", [catalog, schema, table]).fetchone()[0]
 
 
-def fingerprint(con, catalog: str, schema: str, table: str, *, parquet: Path | None = None) -> dict:
+def fingerprint(con, catalog: str, schema: str, table: str) -> dict:
     """What decides whether a table changed: rows, the sum and xor of the hash of every row (so row
-    order does not matter), columns and types, and the DuckDB whose hash() it is. Hashed from the
-    warehouse, or from the Parquet file just written of it (`parquet`; marked so, so the two are
-    never taken for each other)."""
+    order does not matter), columns and types, and the DuckDB whose hash() it is.
+
+    A view (core.fact_realization, core.fact_budget: the raw lines, their md5 keys computed as
+    they are read) is fingerprinted by what it is made of instead: its rows, its definition and
+    that of every view it reads, and the fingerprint of every table those read. Hashing the view
+    itself would compute its keys for every line only to find, most nights, that the budget has
+    not changed."""
     import duckdb
 
-    source = f"read_parquet({sql_literal(parquet)})" if parquet is not None else \
-        f"{quote_ident(catalog)}.{quote_ident(schema)}.{quote_ident(table)}"
+    q = f"{quote_ident(catalog)}.{quote_ident(schema)}.{quote_ident(table)}"
+    columns = [list(c) for c in columns_of(con, catalog, schema, table)]
+    if is_view(con, catalog, schema, table):
+        definitions, stored = _view_inputs(con, catalog, schema, table)
+        rows = con.execute(f"SELECT count(*) FROM {q}").fetchone()[0]
+        return {"rows": rows, "definition": definitions,
+                "inputs": {f"{s}.{t}": fingerprint(con, catalog, s, t) for s, t in sorted(stored)},
+                "columns": columns, "hashed_by": f"duckdb {duckdb.__version__}"}
     rows, hash_sum, hash_xor = con.execute(
         f"SELECT count(*), CAST(coalesce(sum(hash(t)), 0) AS VARCHAR), "
-        f"CAST(coalesce(bit_xor(hash(t)), 0) AS VARCHAR) FROM {source} AS t").fetchone()
-    fp = {"rows": rows, "row_hash": f"{hash_sum}:{hash_xor}",
-          "columns": [list(c) for c in columns_of(con, catalog, schema, table)],
-          "hashed_by": f"duckdb {duckdb.__version__}"}
-    if parquet is not None:
-        fp["hashed_from"] = "parquet"
-    return fp
+        f"CAST(coalesce(bit_xor(hash(t)), 0) AS VARCHAR) FROM {q} AS t").fetchone()
+    return {"rows": rows, "row_hash": f"{hash_sum}:{hash_xor}", "columns": columns,
+            "hashed_by": f"duckdb {duckdb.__version__}"}
+
+
+def _view_inputs(con, catalog: str, schema: str, view: str) -> tuple[str, set[tuple[str, str]]]:
+    """The sha256 of the definitions of `view` and every view it reads (recursively), and the
+    (schema, table) of every table they read. The relations a view reads are the catalog's
+    relations its SQL names (DuckDB keeps no dependency list for views)."""
+    import hashlib
+    import re
+
+    relations = {(s, t): kind for s, t, kind in con.execute(
+        "SELECT table_schema, table_name, table_type FROM information_schema.tables "
+        "WHERE table_catalog = ?", [catalog]).fetchall()}
+    name = re.compile(r'"?([A-Za-z_][A-Za-z0-9_]*)"?\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?')
+    seen, stored, texts, todo = set(), set(), [], [(schema, view)]
+    while todo:
+        rel = todo.pop()
+        if rel in seen:
+            continue
+        seen.add(rel)
+        sql = con.execute("SELECT sql FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
+                          "AND view_name = ?", [catalog, *rel]).fetchone()[0]
+        texts.append(f"{rel[0]}.{rel[1]}: {sql}")
+        for s, t in set(name.findall(sql)):
+            kind = relations.get((s, t))
+            if kind == "VIEW":
+                todo.append((s, t))
+            elif kind is not None:
+                stored.add((s, t))
+    return hashlib.sha256("\n".join(sorted(texts)).encode()).hexdigest(), stored
 
 
 def write_tables(con, catalog: str, tables, staging: Path, version: str,
                  previous_dir: Path | None, previous_manifest: dict | None) -> list[PublishedTable]:
     """The Parquet file of every table in `staging`: a hard link to the previous version's file when
     the table's fingerprint is unchanged, else written from the warehouse (Snappy: the codec every
-    Parquet reader, Power BI, Excel and Tableau included, supports).
-
-    A view (core.fact_realization: the raw lines, keys computed as they are read) is written first
-    and fingerprinted from its file: hashing the view would compute its keys once more."""
+    Parquet reader, Power BI, Excel and Tableau included, supports)."""
     before = (previous_manifest or {}).get("tables", {})
     out = []
     for schema, table in tables:
         rel = Path("parquet") / schema / f"{table}.parquet"
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        fp = fingerprint(con, catalog, schema, table)
         earlier = before.get(f"{schema}.{table}")
-        view = is_view(con, catalog, schema, table)
-        if view:
-            _write_parquet(con, catalog, schema, table, target)
-            fp = fingerprint(con, catalog, schema, table, parquet=target)
-        else:
-            fp = fingerprint(con, catalog, schema, table)
-        if earlier and earlier.get("fingerprint") == fp and previous_dir is not None:
-            if view:
-                target.unlink()
-            if _link(previous_dir / earlier["parquet"], target):
-                out.append(PublishedTable(schema, table, rel, fp, earlier["sha256"],
-                                          earlier.get("written_in", previous_dir.name), version))
-                continue
-        if not target.exists():
-            _write_parquet(con, catalog, schema, table, target)
+        if earlier and earlier.get("fingerprint") == fp and previous_dir is not None \
+                and _link(previous_dir / earlier["parquet"], target):
+            out.append(PublishedTable(schema, table, rel, fp, earlier["sha256"],
+                                      earlier.get("written_in", previous_dir.name), version))
+            continue
+        _write_parquet(con, catalog, schema, table, target)
         out.append(PublishedTable(schema, table, rel, fp, sha256_file(target), version, version))
     return out
 
