@@ -23,7 +23,8 @@ def test_graph_groups_lineage_checks_and_freshness(defs):
     assert set(groups) == {"ingest", "staging", "intermediate", "core", "marts", "quality",
                            "serving"}
     assert groups["intermediate"] == {"intermediate/int_work_unit_output",
-                                      "intermediate/int_sakip_component_score"}
+                                      "intermediate/int_sakip_component_score",
+                                      "intermediate/int_budget_revision"}
     assert groups["serving"] == {"published/pbk"}
     published_parents = graph.get(AssetKey(["published", "pbk"])).parent_keys
     assert {AssetKey(["marts", m]) for m in MARTS} <= published_parents

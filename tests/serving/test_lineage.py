@@ -74,7 +74,8 @@ def test_dbt_models_have_inputs_outputs_and_schema(home, pristine, events):
     assert fields["absorption_pct"]["description"]
     assert "select" in mart["job"]["facets"]["sql"]["query"].lower()
     stg = next(d for d in docs if d["job"]["name"] == "pbk.dbt.stg_realization")
-    assert {d["name"] for d in stg["inputs"]} == {"raw.realization"}
+    assert {d["name"] for d in stg["inputs"]} == {"raw.realization",
+                                                  "staging.stg_realization_superseded"}
 
 
 def test_ingest_checks_and_publish_are_in_the_run(home, pristine, events):
