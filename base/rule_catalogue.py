@@ -262,10 +262,10 @@ MART = (
     _has_rule_id("mart_efficiency"),
     _mart("mart_budget_performance.efficiency_score_0_100", "error", "efficiency_score",
           "efficiency score NE outside [0, 100]", EFFICIENCY),
-    # a flag, not an error: output achievement is uncapped under PMK 214/2017, so NKA may pass 100
-    _mart("mart_budget_performance.nka_score_0_100", "warn", "nka_score",
-          "budget performance score (NKA) outside [0, 100]",
-          "PMK 214/PMK.02/2017: output achievement (CK) is not capped"),
+    # not [0, 100]: CK is uncapped under PMK 214/2017 (rule_nka), so NKA may pass 100 with it
+    _mart("mart_budget_performance.nka_within_components", "error", "nka_within_components",
+          "NKA outside the range of its four scores P, K, CK and NE (a weighted mean cannot be)",
+          "PMK 249/PMK.02/2011 (NKA = 9.7 P + 18.2 K + 43.5 CK + 28.6 NE, dbt seed rule_nka)"),
     _mart("mart_budget_performance.nka_category_known", "error", "nka_category",
           "NKA category not one of PMK 2/2021's", "PMK 2/PMK.02/2021 (dbt seed rule_nka_category)"),
     _has_rule_id("mart_budget_performance"),

@@ -39,8 +39,21 @@ MART_FRAMES = {
                      FROM marts.mart_absorption a LEFT JOIN core.rule_absorption r USING (rule_id))
                GROUP BY ALL""",
     "mart_efficiency": "SELECT efficiency_score, rule_id FROM marts.mart_efficiency",
-    "mart_budget_performance": ("SELECT efficiency_score, nka_score, nka_category, rule_id "
-                                "FROM marts.mart_budget_performance"),
+    # NKA is a weighted mean of P, K, CK (capped as the rule says) and NE, weights adding to 100:
+    # it lies between the least and the greatest of them (1e-6: the scores are rounded to 6
+    # decimals). It may pass 100 where CK does (CK is uncapped under PMK 214/PMK.02/2017).
+    "mart_budget_performance": """SELECT b.efficiency_score, b.nka_category, b.rule_id,
+                      CASE WHEN b.nka_score IS NULL THEN true ELSE
+                          b.nka_score BETWEEN least(b.absorption_score, b.consistency_score, ck.score,
+                                                    b.efficiency_score) - 1e-6
+                                      AND greatest(b.absorption_score, b.consistency_score, ck.score,
+                                                   b.efficiency_score) + 1e-6
+                      END AS nka_within_components
+               FROM marts.mart_budget_performance b
+               LEFT JOIN core.rule_nka n USING (rule_id),
+               LATERAL (SELECT CASE WHEN n.output_achievement_score_cap_pct < b.output_achievement_score
+                                    THEN n.output_achievement_score_cap_pct
+                                    ELSE b.output_achievement_score END AS score) AS ck""",
     "mart_indicator_achievement": ("SELECT achievement_category, rule_id "
                                    "FROM marts.mart_indicator_achievement"),
     # the grade a score should carry, from the rule seed's bands; none when incomplete
@@ -81,7 +94,8 @@ def mart_expectations(cfg: DQConfig) -> dict[str, object]:
         "mart_absorption.rule_id_present": between("rows_without_rule_id", 0, 0),
         "mart_efficiency.efficiency_score_0_100": between("efficiency_score", 0, 100),
         "mart_budget_performance.efficiency_score_0_100": between("efficiency_score", 0, 100),
-        "mart_budget_performance.nka_score_0_100": between("nka_score", 0, 100),
+        "mart_budget_performance.nka_within_components": E.ExpectColumnValuesToBeInSet(
+            column="nka_within_components", value_set=[True]),
         "mart_budget_performance.nka_category_known": E.ExpectColumnValuesToBeInSet(
             column="nka_category", value_set=NKA_CATEGORIES),
         "mart_indicator_achievement.category_known": E.ExpectColumnValuesToBeInSet(

@@ -41,7 +41,8 @@ def test_graph_groups_lineage_checks_and_freshness(defs):
     checks = {(c.asset_key.to_user_string(), c.name): graph.get_check_spec(c)
               for c in graph.asset_check_keys}
     assert checks[("marts/mart_absorption", "gx_unit_absorption_in_range")].blocking
-    assert not checks[("marts/mart_budget_performance", "gx_nka_score_0_100")].blocking
+    assert checks[("marts/mart_budget_performance", "gx_nka_within_components")].blocking
+    assert not checks[("raw/realization", "gx_row_count_drop")].blocking
     assert ("raw/realization", "gx_realization_within_pagu") in checks
     assert ("raw/budget", "batch_accepted") in checks
     assert any(a == "core/fact_realization" and n.startswith("relationships") for a, n in checks)

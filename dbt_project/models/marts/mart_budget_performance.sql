@@ -13,7 +13,8 @@
 --                           shown unclamped.
 --   NE efficiency_score   = 50 + (E / 20) x 50 with E clamped to [-20, 20] (rule_efficiency): in
 --                           [0, 100] by construction.
---   NKA = (9.7 P + 18.2 K + 43.5 CK + 28.6 NE) / 100; NULL (and no category) when a component is
+--   NKA = (9.7 P + 18.2 K + 43.5 CK + 28.6 NE) / 100, CK capped only when the rule says so (none
+--   under PMK 214/2017, whose example CKK is 111.60 %: NKA may exceed 100); NULL (and no category) when a component is
 --   missing (no budget, no plan, or no output with volume data). Scores leave rounded to 6
 --   decimals; the category is banded on the score rounded to 2 decimals.
 with absorption as (
@@ -148,7 +149,8 @@ combined as (
         n.weight_output_achievement_pct,
         n.weight_efficiency_pct,
         n.absorption_score_cap_pct,
-        n.consistency_floor_pct
+        n.consistency_floor_pct,
+        n.output_achievement_score_cap_pct
     from units as u
     left join unit_absorption as a
         on a.fiscal_year = u.fiscal_year and a.work_unit_code = u.work_unit_code
@@ -178,7 +180,8 @@ nka as (
         scored.*,
         (weight_absorption_pct * absorption_score
             + weight_consistency_pct * consistency_score
-            + weight_output_achievement_pct * output_achievement_score
+            + weight_output_achievement_pct
+                * {{ bounded('output_achievement_score', 'null', 'output_achievement_score_cap_pct') }}
             + weight_efficiency_pct * efficiency_score) / 100 as nka_score
     from scored
 )
