@@ -12,12 +12,6 @@ from pathlib import Path
 from dagster import AssetKey, AssetSelection, Definitions, in_process_executor
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
-# GX (the steps' data-quality engine) is imported here, in the main thread, before any step runs.
-# Its import pulls in sqlalchemy.orm; left to the loader's background import, it ran while Dagster's
-# event storage used SQLAlchemy in this thread, and a run's dbt step failed with "AttributeError:
-# 'int' object has no attribute '_sa_instance_state'" (tests/orchestration/test_faults.py).
-import expectations.engine  # noqa: F401,E402
-
 from ingest.contracts import KINDS
 from base.settings import Paths, paths
 

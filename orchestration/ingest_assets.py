@@ -13,6 +13,7 @@ rejects a whole file). None blocks: the loader already kept bad rows and rejecte
 (a rejected file waits in archive/rejected/ with its reason), so they are WARN-severity failures,
 and the file-level outcome is the ``batch_accepted`` check. A rejected file is never a crash.
 """
+import importlib
 import json
 
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
@@ -105,6 +106,12 @@ def make_ingest_assets():
                          + ", ".join(f"{f.name} ({f.kind or 'unrecognised'})" for f in todo))
         results: list[FileResult] = []
         if todo:
+            # GX (2 s to import) is imported here, in the step's own thread, not when the
+            # definitions load (the webserver and a run without files never need it) and not by
+            # the loader's background import: its import pulls in sqlalchemy.orm, and run
+            # alongside Dagster's SQLAlchemy event storage it failed a later step with
+            # "'int' object has no attribute '_sa_instance_state'" (tests/orchestration/test_faults.py).
+            importlib.import_module("expectations.engine")
             try:
                 results = ingest_files([f.path for f in todo], p, progress=False, from_landing=True)
             except Exception as exc:
