@@ -162,30 +162,55 @@ def cmd_demo(args) -> int:
     return code
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pbk-warehouse")
+    except PackageNotFoundError:   # run from a checkout that was not installed
+        return "unknown (not installed)"
+
+
+def _command(sub, name: str, help: str, **kwargs) -> argparse.ArgumentParser:
+    """A subcommand whose `pbk NAME --help` opens with the same sentence `pbk --help` lists."""
+    return sub.add_parser(name, help=help, description=help, **kwargs)
+
+
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} must be greater than 0 (1 = one national year)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pbk",
         description="pbk-warehouse: nightly warehouse for Indonesian performance-based budgeting "
                     "(budget absorption, efficiency, SAKIP). State lives under PBK_HOME "
                     "(default .pbk/).")
+    parser.add_argument("--version", action="version", version=f"pbk {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("rebuild", help="rebuild the warehouse from the archive alone (after a "
+    p = _command(sub, "rebuild", help="rebuild the warehouse from the archive alone (after a "
                                        "damaged warehouse file): reload every archived file, run")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_rebuild)
 
-    p = sub.add_parser("demo", help="generate a small sample into landing and run the pipeline")
+    p = _command(sub, "demo", help="generate a small sample into landing and run the pipeline")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("run", help="ingest landing, build dbt, run checks, publish (the Dagster "
+    p = _command(sub, "run", help="ingest landing, build dbt, run checks, publish (the Dagster "
                                    "job, in-process); non-zero exit if a blocking check failed")
     p.add_argument("--full-refresh", action="store_true", help="rebuild every dbt model from scratch")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("generate", help="write deterministic synthetic extracts (one file per kind)")
-    p.add_argument("--scale", type=float, required=True, help="scale factor; 1 = one national year")
+    p = _command(sub, "generate", help="write deterministic synthetic extracts (one file per kind)")
+    p.add_argument("--scale", type=_positive_number, required=True, help="scale factor; 1 = one national year")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--seed", type=int, default=42, help="random seed (same seed, same bytes)")
     p.add_argument("--dirty-fraction", type=float, default=0.0,
@@ -198,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the manifest as JSON")
     p.set_defaults(func=cmd_generate)
 
-    p = sub.add_parser("ingest", help="load extract files into raw.* (kind detected from headers)")
+    p = _command(sub, "ingest", help="load extract files into raw.* (kind detected from headers)")
     p.add_argument("paths", nargs="*", help="files or folders; none = everything in landing")
     p.add_argument("--kind", choices=sorted(CONTRACTS),
                    help="extract kind, when headers are not enough")
@@ -206,12 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("dq", help="latest failing data-quality rules: file, rule, column, count, examples")
+    p = _command(sub, "dq", help="latest failing data-quality rules: file, rule, column, count, examples")
     p.add_argument("--limit", type=int, default=50, help="at most this many failures")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_dq)
 
-    p = sub.add_parser("status", help="last loads, rejected files, quarantined rows, failing rules")
+    p = _command(sub, "status", help="last loads, rejected files, quarantined rows, failing rules")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_status)
 
@@ -223,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     from serving.publish import STORAGE_VERSION
     from serving.published_tables import DATABASE_MODES, DEFAULT_DATABASE_MODE
 
-    p = sub.add_parser(
+    p = _command(sub, 
         "publish", help="publish core and marts to published/ (Parquet + a DuckDB file) if the "
                         "latest mart checks passed")
     p.add_argument("--run-id", help="gate on this mart check run (default: the latest)")
