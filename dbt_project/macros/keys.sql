@@ -26,3 +26,13 @@
 {% macro spark__row_hash(columns) -%}
     xxhash64({% for col in columns %}coalesce(cast({{ col }} as {{ dbt.type_string() }}), ''){{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
+
+{#- The row_hash of `columns` seen on more than one row of `relation`: the candidates for a
+    repeated key, in one aggregate over integers (superseded_versions in staging.sql, the
+    unique_combination test). -#}
+{% macro repeated_key_hashes(relation, columns) -%}
+    select {{ row_hash(columns) }} as key_hash
+    from {{ relation }}
+    group by {{ row_hash(columns) }}
+    having count(*) > 1
+{%- endmacro %}

@@ -131,10 +131,7 @@ select
         {%- do keys.append("coalesce(cast(" ~ col ~ " as " ~ dbt.type_string() ~ "), '')") -%}
     {%- endfor -%}
     with repeated_hashes as (
-        select {{ row_hash(natural_key) }} as key_hash
-        from {{ relation }}
-        group by {{ row_hash(natural_key) }}
-        having count(*) > 1
+        {{ repeated_key_hashes(relation, natural_key) }}
     ),
 
     versions as (

@@ -4,10 +4,7 @@
     hash table of integers instead of one of strings. -#}
 {% test unique_combination(model, combination) %}
 with repeated_hashes as (
-    select {{ row_hash(combination) }} as key_hash
-    from {{ model }}
-    group by {{ row_hash(combination) }}
-    having count(*) > 1
+    {{ repeated_key_hashes(model, combination) }}
 )
 
 select {{ combination | join(', ') }}, count(*) as n
