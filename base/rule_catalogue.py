@@ -84,6 +84,9 @@ PARSE = (
     _parse("missing_column", "a mandatory column of the kind is missing from the file",
            severity="reject"),
     _parse("unknown_kind", "the headers match no extract kind", severity="reject"),
+    _parse("unreadable_file",
+           "the file cannot be read as an extract: not text in a known encoding, no header row, "
+           "a damaged workbook or Parquet file, or not a regular file", severity="reject"),
 )
 
 # -------------------------------------------------------------------------------------- row rules

@@ -12,7 +12,7 @@ from pathlib import Path
 import base.settings  # noqa: F401  (telemetry off before GX is imported)
 import great_expectations as gx
 
-from . import offline_index
+from . import offline_index, offline_pages
 
 CONFIG_DIR = Path(__file__).resolve().parent / "gx"
 log = logging.getLogger(__name__)
@@ -121,25 +121,32 @@ class DQContext:
             return None
         return vd, vd.suite
 
-    def _escape_sampled_values(self, keys) -> None:
-        """GX renders the values it samples from a frame (unexpected values, observed values) into
-        its pages without HTML escaping: a cell `<script>...` in an extract would run in an
-        auditor's browser. The stored results of the pages about to be rendered get their values
-        escaped first (once: a marker in the result's meta); the values themselves stay exact in
-        ops.quarantine and ops.dq_results."""
+    def _prepare_results(self, keys, con) -> None:
+        """Before their pages are rendered, once per stored result (a marker in its meta):
+        - GX renders the values it samples from a frame (unexpected values, observed values)
+          without HTML escaping: a cell `<script>...` in an extract would run in an auditor's
+          browser, so every sampled value is escaped (they stay exact in ops.quarantine and
+          ops.dq_results);
+        - the page names its data asset and gives row rules' counts in rows of the batch
+          (offline_pages.restate_result, from ops.dq_results and ops.load_log)."""
         store = self.context.validation_results_store
         for key in keys:
             if not hasattr(key, "batch_identifier"):   # an expectation suite page: our own text
                 continue
             result = store.get(key)
-            if result.meta.get(ESCAPED_MARK):
+            if result.meta.get(ESCAPED_MARK) and result.meta.get(offline_pages.RESTATED_MARK):
                 continue
-            for r in result.results:
-                r.result = html_escaped(r.result)
-            result.meta[ESCAPED_MARK] = True
+            if not result.meta.get(ESCAPED_MARK):
+                for r in result.results:
+                    r.result = html_escaped(r.result)
+                result.meta[ESCAPED_MARK] = True
+            suite, run_name = key.expectation_suite_identifier.name, key.run_id.run_name
+            asset, rows, batch_rows = _asset_and_rows(con, suite, run_name)
+            offline_pages.restate_result(result, asset, rows, batch_rows)
+            result.meta[offline_pages.RESTATED_MARK] = True
             store.set(key, result)
 
-    def build_docs(self) -> list:
+    def build_docs(self, con) -> list:
         """Render the Data Docs pages that are missing or stale: validation results without a page,
         suites stored since their page was rendered. A full rebuild re-renders every result ever
         stored and grows with each night (7.6 s after 30 nights of the sample, against 0.5 s for
@@ -148,11 +155,13 @@ class DQContext:
         the offline front page instead. Returns the identifiers rendered."""
         site = self.root / "site"
         gx_dir = self.root / "gx"
-        resources = []
+        resources, pages = [], []
         for key in self.context.validation_results_store.list_keys():
             *dirs, name = key.to_tuple()
-            if not site.joinpath("validations", *dirs, f"{name}.html").exists():
+            page = site.joinpath("validations", *dirs, f"{name}.html")
+            if not page.exists():
                 resources.append(key)
+                pages.append(page)
         for key in self.context.expectations_store.list_keys():
             name = key.to_tuple()[0]
             page = site / "expectations" / f"{name}.html"
@@ -160,9 +169,14 @@ class DQContext:
             if not page.exists() or (stored.exists()
                                      and page.stat().st_mtime_ns < stored.stat().st_mtime_ns):
                 resources.append(key)
+                pages.append(page)
         if resources:
-            self._escape_sampled_values(resources)
+            self._prepare_results(resources, con)
             self.context.build_data_docs(resource_identifiers=resources, build_index=False)
+            offline_pages.install_stylesheet(site)
+            for page in pages:
+                if page.exists():
+                    offline_pages.localise_page(page, site)
         site.mkdir(parents=True, exist_ok=True)
         redirect = site / "index.html"
         if not redirect.exists() or "pbk-front-page" not in redirect.read_text(errors="replace"):
@@ -180,5 +194,25 @@ def refresh_data_docs(con, docs_dir: Path, dq: DQContext | None = None) -> Path:
     ops.dq_results; opens the GX context under docs_dir unless one is given. Returns the front
     page ($PBK_HOME/docs/dq/index.html)."""
     dq = dq or DQContext(docs_dir)
-    dq.build_docs()
+    dq.build_docs(con)
     return offline_index.build(con, dq.root)
+
+
+def _asset_and_rows(con, suite: str, run_name: str) -> tuple[str, dict | None, int | None]:
+    """What a stored result validated, for its page: (the data asset's name, {row rule: rows of
+    the batch} for an extract suite else None, the batch's rows read)."""
+    found = con.execute(
+        "SELECT any_value(source_file), any_value(load_id) FROM ops.dq_results "
+        "WHERE suite = ? AND (load_id = ? OR run_id = ?)", [suite, run_name, run_name]).fetchone()
+    source_file, load_id = found if found else (None, None)
+    if not load_id:
+        return f"marts, dbt run {run_name}" if suite != "mart_rules" else \
+            f"rule seeds, dbt run {run_name}", None, None
+    asset = f"{source_file} (load {load_id})"
+    if not suite.startswith("extract_"):
+        return asset, None, None
+    rows = dict(con.execute("SELECT rule, unexpected_count FROM ops.dq_results WHERE suite = ? "
+                            "AND load_id = ?", [suite, load_id]).fetchall())
+    batch_rows = con.execute("SELECT max(rows_read) FROM ops.load_log WHERE load_id = ?",
+                             [load_id]).fetchone()[0]
+    return asset, rows, batch_rows

@@ -3,10 +3,27 @@ scan, GROUPING SETS), validated by GX; the rows behind failing combinations of q
 collected for ops.quarantine."""
 from __future__ import annotations
 
+import re
+
 from .config import DQConfig, load as load_config
 from .gx_context import DQContext
 from .rules import extract_rules
 from .validation import SAMPLE_SIZE, BatchVerdict, RuleResult, jsonable, validate_frame, with_meta
+
+
+def frame_column_names(rule) -> dict[str, str]:
+    """{k0.., check: frame column}: named after the rule, so the sections of its Data Docs page
+    are. The column the expectation reads is the rule's label; the others add what they hold."""
+    decided_by_check = len(rule.checks) == 1
+    names = {}
+    for j, key in enumerate(rule.keys):
+        column = key.strip('"')
+        column = column if re.fullmatch(r"[a-z_][a-z0-9_]*", column) else f"k{j}"
+        names[f"k{j}"] = (rule.label if len(rule.keys) == 1 and not rule.checks
+                          else f"{rule.label}__{column}")
+    for check in rule.checks:
+        names[check] = rule.label if decided_by_check else f"{rule.label}__{check}"
+    return names
 
 
 def validate_batch(con, dq: DQContext, kind: str, table: str, accepted: str, load_id: str,
@@ -37,21 +54,15 @@ def validate_batch(con, dq: DQContext, kind: str, table: str, accepted: str, loa
 
     frame_cols, expectations, rule_cols = [], {}, {}
     for rule in rules:
-        p = projections.index(rule.keys)
         m = mask(rule.keys)
-        cols = {}
+        # each rule's columns are named after it: the sections of its Data Docs page are
+        cols = frame_column_names(rule)
         for j, k in enumerate(rule.keys):
-            name = f"p{p}_k{j}"
-            cols[f"k{j}"] = name
-            expr = f"CASE WHEN __gid = {m} THEN {alias[k]} END AS {name}"
-            if expr not in frame_cols:
-                frame_cols.append(expr)
+            frame_cols.append(f"CASE WHEN __gid = {m} THEN {alias[k]} END AS {cols[f'k{j}']}")
         fmt = {f"k{j}": alias[k] for j, k in enumerate(rule.keys)}
         for check, sql in rule.checks.items():
-            name = f"{rule.label}__{check}"
-            cols[check] = name
-            frame_cols.append(f"CASE WHEN __gid = {m} THEN {sql.format(**fmt)} END AS {name}")
-        rule_cols[rule.label] = (p, m)
+            frame_cols.append(f"CASE WHEN __gid = {m} THEN {sql.format(**fmt)} END AS {cols[check]}")
+        rule_cols[rule.label] = [cols[f"k{j}"] for j in range(len(rule.keys))]
         expectations[rule.label] = with_meta(rule.build(cols), label=rule.label,
                                               severity=rule.severity, message=rule.message)
     sets = ", ".join("(" + ", ".join(alias[k] for k in keys) + ")" for keys in projections)
@@ -71,11 +82,10 @@ def validate_batch(con, dq: DQContext, kind: str, table: str, accepted: str, loa
         verdict.failed_pids[rule.label] = pids
         rows, sample = 0, []
         if pids:
-            p, m = rule_cols[rule.label]
+            key_cols = rule_cols[rule.label]
             pid_list = ", ".join(map(str, pids))
             rows = con.execute(f"SELECT coalesce(sum(__rows), 0) FROM __dqframe WHERE __pid IN ({pid_list})"
                                ).fetchone()[0]
-            key_cols = [f"p{p}_k{j}" for j in range(len(rule.keys))]
             sample = [list(r) if len(r) > 1 else r[0] for r in con.execute(
                 f"SELECT {', '.join(key_cols)} FROM __dqframe WHERE __pid IN ({pid_list}) "
                 f"ORDER BY __rows DESC, __pid LIMIT {SAMPLE_SIZE}").fetchall()]

@@ -106,11 +106,12 @@ def describe_missing(contract: Contract, missing: list[str]) -> str:
 def detect_kind(headers: list[str], kind: str | None) -> Mapping:
     if kind is not None:
         if kind not in CONTRACTS:
-            raise FileRejected(f"unknown kind {kind!r}; kinds are {', '.join(CONTRACTS)}")
+            raise FileRejected(f"unknown kind {kind!r}; kinds are {', '.join(CONTRACTS)}",
+                               rule="unknown_kind")
         mapping, missing = map_headers(headers, CONTRACTS[kind])
         if missing:
             raise FileRejected(f"missing mandatory column(s) for kind {kind}: "
-                               + describe_missing(CONTRACTS[kind], missing))
+                               + describe_missing(CONTRACTS[kind], missing), rule="missing_column")
         return mapping
     complete, partial = [], []
     for contract in CONTRACTS.values():
@@ -127,7 +128,8 @@ def detect_kind(headers: list[str], kind: str | None) -> Mapping:
         return complete[0][0]
     if len(complete) > 1:
         raise FileRejected("headers match more than one kind ("
-                           + ", ".join(m.kind for m, _ in complete) + "); name it with --kind")
+                           + ", ".join(m.kind for m, _ in complete) + "); name it with --kind",
+                           rule="unknown_kind")
     mapping, missing = max(partial, key=lambda mm: len(mm[0].columns) - len(mm[1]))
     raise FileRejected(f"headers match no extract kind; closest is {mapping.kind}, missing "
-                       + describe_missing(CONTRACTS[mapping.kind], missing))
+                       + describe_missing(CONTRACTS[mapping.kind], missing), rule="unknown_kind")

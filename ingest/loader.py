@@ -13,6 +13,7 @@ file, and which files of landing to take).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import importlib
 import os
 import shutil
@@ -26,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES
+from expectations.results import record_refusal
 
 from . import faults
 from . import quarantine as Q
@@ -127,6 +129,13 @@ class Loader:
             write_load_log(self.con, result, path, started, fmt)
         except FileRejected as exc:
             self._reject(result, path, started, fmt, t0, str(exc), taken)
+            if result.load_id and exc.rule not in {r for r, in self.con.execute(
+                    "SELECT rule FROM ops.dq_results WHERE load_id = ? AND NOT success",
+                    [result.load_id]).fetchall()}:
+                # refused before its rules ran (unreadable, headers of no kind): the refusal is a
+                # rule result too, so every listing of failing rules shows it
+                record_refusal(self.con, result.load_id, f"parse_{result.kind or 'file'}",
+                               exc.rule, result.rows_read or None, str(exc), result.file)
         except (OSError, duckdb.IOException, duckdb.FatalException):
             # the machine, not the file: nothing is recorded as loaded and the file stays in place
             raise
@@ -248,7 +257,7 @@ class Loader:
             self.dq_engine.record_results(self.con, load_id, None, batch_suite, batch_results,
                                           result.file)
             result.rows_quarantined = rows_read  # the whole file is held, in archive/rejected/
-            raise FileRejected(Q.rejection_reason(rejecting, held))
+            raise FileRejected(Q.rejection_reason(rejecting, held), rule=rejecting[0].label)
         result.warnings = [f"{r.label}: {r.unexpected_count:,} ({r.message})"
                            for r in results if r.severity == "warn" and not r.success]
         columns = [c.name for c in contract.columns]
@@ -268,7 +277,7 @@ class Loader:
             loaded = self.con.execute(f"SELECT count(*) FROM raw.{mapping.kind} WHERE _load_id = ?",
                                       [load_id]).fetchone()[0]
             Q.write_quarantine(self.con, quarantine_selects, stage, load_id, result.file,
-                               mapping.kind, now)
+                               mapping.kind, now, money)
             recording = time.perf_counter()
             self.dq_engine.record_results(self.con, load_id, None, f"parse_{mapping.kind}",
                                           parse_results, result.file)
@@ -324,10 +333,17 @@ def ingest_files(files: list[Path], home: Paths | Path | str | None = None, kind
     from landing leave it once their batch has committed; a file that changed while it was read
     stays for the next run. In a directory (landing or one named), only regular files are taken."""
     p = default_paths(home)
+    named = [Path(f) for f in files]
+    if not from_landing:
+        # a mistyped path is the operator's error, not a file the warehouse refused: nothing is
+        # recorded and no file of the list is loaded
+        missing = [str(f) for f in named if not os.path.lexists(f)]
+        if missing:
+            raise FileNotFoundError(errno.ENOENT, "no such file or folder", ", ".join(missing))
     p.ensure()
     results = []
     with Loader(p, progress=progress) as loader:
-        for path, found_in in expand_inputs([Path(f) for f in files]):
+        for path, found_in in expand_inputs(named):
             root = p.landing if from_landing else found_in
             why = refusal(path, root)
             if why:

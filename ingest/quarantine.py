@@ -97,17 +97,25 @@ def rejection_reason(rejecting: list, held: list) -> str:
         in held[:5]) + (f"; and {len(held) - 5} more rule(s)" if len(held) > 5 else "")
 
 
+QUARANTINE_COLUMNS = ("load_id, source_file, source_row, kind, field, value, rule, reason, "
+                      "raw_values, quarantined_at, amount")
+
+
 def write_quarantine(con, quarantine_selects: list[str], stage: Stage, load_id: str, file: str,
-                     kind: str, now: dt.datetime) -> None:
-    """Every held row into ops.quarantine, inside the batch's transaction."""
+                     kind: str, now: dt.datetime, money: str | None) -> None:
+    """Every held row into ops.quarantine, inside the batch's transaction, with its Rupiah
+    (`money`, a column of __typed) when the kind is accounted in money and the amount parsed."""
+    amount = (f'(SELECT t."{money}" FROM __typed t WHERE t._source_row = q._source_row)'
+              if money else "NULL")
     con.execute(
-        "INSERT INTO ops.quarantine SELECT ?, ?, _source_row, ?, field, value, rule, reason, "
-        "raw_values, ? FROM (" + " UNION ALL ".join(quarantine_selects) + ")",
+        f"INSERT INTO ops.quarantine ({QUARANTINE_COLUMNS}) SELECT ?, ?, _source_row, ?, field, "
+        f"value, rule, reason, raw_values, ?, {amount} FROM ("
+        + " UNION ALL ".join(quarantine_selects) + ") q",
         [load_id, file, kind, now])
     for m in stage.malformed:
         con.execute(
-            "INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, NULL, ?, 'malformed_line', ?, "
-            "NULL, ?)",
+            f"INSERT INTO ops.quarantine ({QUARANTINE_COLUMNS}) VALUES (?, ?, ?, ?, NULL, ?, "
+            "'malformed_line', ?, NULL, ?, NULL)",
             [load_id, file, m["row"], kind, _clip(m["text"]),
              f"line {m['line']}: {CATALOGUE['malformed_line'].message} ({m['error']})", now])
 

@@ -38,6 +38,9 @@ OPS_DDL = [
     """CREATE TABLE IF NOT EXISTS ops.quarantine (
         load_id VARCHAR, source_file VARCHAR, source_row BIGINT, kind VARCHAR, field VARCHAR,
         value VARCHAR, rule VARCHAR, reason VARCHAR, raw_values JSON, quarantined_at TIMESTAMP)""",
+    # the row's Rupiah (kinds accounted in money, ingest/load_log.py MONEY_COLUMNS) when it parsed:
+    # the quarantine's amount per rule and file, as the load log's amount_quarantined per file
+    "ALTER TABLE ops.quarantine ADD COLUMN IF NOT EXISTS amount DECIMAL(38,2)",
 ]
 
 

@@ -24,6 +24,7 @@ from dagster import (AssetKey, AssetSelection, DefaultScheduleStatus, DefaultSen
                      SensorEvaluationContext, SensorResult, SkipReason, define_asset_job,
                      schedule, sensor)
 
+from base import local_time
 from base.settings import Paths
 
 from .ingest_assets import INGEST_OP_NAME
@@ -33,7 +34,7 @@ from .landing import LandingFile, scan_landing
 NIGHTLY_JOB = "pbk_nightly"
 INGEST_AND_BUILD_JOB = "pbk_ingest_and_build"
 NIGHTLY_CRON = "0 1 * * *"
-TIMEZONE = "Asia/Jakarta"
+TIMEZONE = local_time.TIMEZONE
 SENSOR_NAME = "pbk_landing_sensor"
 SENSOR_INTERVAL_SECONDS = 30
 JOB_TAGS = {WAREHOUSE_TAG: WAREHOUSE_TAG_VALUE}

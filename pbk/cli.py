@@ -9,7 +9,7 @@ from pathlib import Path
 from base.warehouse_file import open_duckdb
 from base import settings
 from ingest.contracts import CONTRACTS
-from .printing import (print_dq_failures, print_generated, print_ingest_table,
+from .printing import (print_dq, print_generated, print_ingest_table,
                        print_publish_result, print_run_outcome, print_status)
 
 
@@ -76,21 +76,24 @@ def cmd_status(args) -> int:
 
 
 def cmd_dq(args) -> int:
+    from expectations.dq_report import file_outcomes, rule_totals
     from serving.status import latest_dq_failures
 
     p = settings.paths()
-    failures = []
+    files, failures = [], []
     if p.warehouse.exists():
         con = open_duckdb(p.warehouse, read_only=True)
         try:
-            failures = latest_dq_failures(con, args.limit)
+            files = file_outcomes(con, args.limit)
+            failures = latest_dq_failures(con, None)
         finally:
             con.close()
+    doc = {"files": files, "rules": rule_totals(files), "failures": failures,
+           "data_docs": str(p.docs / "dq" / "index.html")}
     if args.json:
-        _print_json({"failures": failures, "data_docs": str(p.docs / "dq" / "index.html")})
+        _print_json(doc)
     else:
-        print_dq_failures(failures)
-        print(f"\nData Docs: {p.docs / 'dq' / 'index.html'}")
+        print_dq(doc)
     return 0
 
 
@@ -231,8 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_ingest)
 
-    p = _command(sub, "dq", help="latest failing data-quality rules: file, rule, column, count, examples")
-    p.add_argument("--limit", type=int, default=50, help="at most this many failures")
+    p = _command(sub, "dq", help="what each data-quality rule quarantined, rejected or warned "
+                                  "about in the latest files: rows, Rupiah, examples")
+    p.add_argument("--limit", type=int, default=50, help="the latest this many files")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_dq)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from base.local_time import wib
 from base.settings import Paths, paths
 from ingest.intake import printable
 from serving.trace.marts import MARTS
@@ -89,18 +90,50 @@ def print_run_outcome(outcome: RunOutcome, p: Paths | None = None) -> None:
             print(f"(no mart summary: {exc})")
 
 
-def print_dq_failures(failures: list[dict]) -> None:
-    if not failures:
-        print("No failing data-quality rules in the latest validations.")
+SEVERITY_WORDS = {"reject": "REJECTED the file", "quarantine": "quarantined",
+                  "warn": "warning", "error": "ERROR"}
+
+
+def _rule_line(r: dict) -> str:
+    count = "the whole file" if r["rows"] is None else f"{r['rows']:,} row(s)"
+    amount = f", Rp {r['amount']:,.2f}" if r.get("amount") is not None else ""
+    return f"{r['rule']} ({SEVERITY_WORDS.get(r['severity'], r['severity'])}): {count}{amount}"
+
+
+def print_rule_totals(rules: list[dict], files_seen: str) -> None:
+    if not rules:
+        print(f"No rule quarantined, rejected or warned about anything in {files_seen}.")
         return
-    print("Failing data-quality rules (latest validation of each file / mart run):")
-    for f in failures:
-        what = {"reject": "REJECTED the batch", "quarantine": "rows quarantined",
-                "warn": "warning"}.get(f["severity"], f["severity"])
-        print(f"  {printable(f['subject'] or '')}: {f['rule']} on {f['column']} - "
-              f"{f['unexpected_count']:,} ({what}): {printable(f['message'] or '')}")
-        if f["sample"] and f["sample"] != "[]":
-            print(f"      examples: {printable(str(f['sample']))}")
+    print(f"Rules that quarantined, rejected or warned ({files_seen}):")
+    width = max(len(r["rule"]) for r in rules)
+    for r in rules:
+        amount = f"  Rp {r['amount']:>20,.2f}" if r["amount"] is not None else ""
+        print(f"  {r['rule']:<{width}}  {SEVERITY_WORDS.get(r['severity'], r['severity']):<18} "
+              f"{r['rows']:>9,} row(s) in {r['files']} file(s){amount}")
+
+
+def print_dq(doc: dict) -> None:
+    """`pbk dq`: each file with what each rule did to it, then the totals and examples."""
+    files = doc["files"]
+    if not files:
+        print("No file loaded yet.")
+    for f in files:
+        money = (f"; Rp {f['amount_read']:,.2f} read, Rp {f['amount_quarantined'] or 0:,.2f} "
+                 "quarantined" if f["amount_read"] is not None else "")
+        print(f"{wib(f['finished_at'])}  {printable(f['source_file'] or '')} ({f['kind'] or '-'}, "
+              f"{f['status']}): {f['rows_read'] or 0:,} rows read, {f['rows_loaded'] or 0:,} "
+              f"loaded, {f['rows_quarantined'] or 0:,} quarantined{money}")
+        for r in f["rules"]:
+            print(f"    {_rule_line(r)}: {printable(r['message'] or '')}")
+    print()
+    print_rule_totals(doc["rules"], f"the latest {len(files)} file(s)")
+    examples = [f for f in doc["failures"] if f["sample"] and f["sample"] != "[]"]
+    if examples:
+        print("\nExamples (latest validation of each file):")
+        for f in examples:
+            print(f"  {printable(f['subject'] or '')}: {f['rule']} on {f['column']}: "
+                  f"{printable(str(f['sample']))}")
+    print(f"\nData Docs (open in a browser, works offline): {doc['data_docs']}")
 
 
 def print_status(doc: dict) -> None:
@@ -112,23 +145,25 @@ def print_status(doc: dict) -> None:
         print(f"note: {doc['note']}")
     print("\nLast loads:")
     for r in doc["loads"]:
-        print(f"  {str(r['finished_at'])[:19]}  {printable(r['source_file'])[:30]:<30} {str(r['kind']):<17} "
+        print(f"  {wib(r['finished_at'])}  {printable(r['source_file'])[:30]:<30} {str(r['kind']):<17} "
               f"{r['status']:<9} {r['rows_loaded'] or 0:>10,} loaded {r['rows_quarantined'] or 0:>8,} "
               "quarantined")
     if doc["rejected"]:
         print("\nRejected files:")
         for r in doc["rejected"]:
             print(f"  {printable(r['source_file'])}: {printable(r['message'] or '')}")
-    if doc["quarantine_by_rule"]:
-        print("\nQuarantined rows by rule (ops.quarantine):")
-        width = max(len(r["rule"]) for r in doc["quarantine_by_rule"])
-        for r in doc["quarantine_by_rule"]:
-            print(f"  {r['kind']:<17} {r['rule']:<{width}} {r['rows']:>8,}")
+    print()
+    print_rule_totals(doc["rules"], f"the latest {len(doc['loads'])} file(s)")
+    marts = [f for f in doc["dq_failures"] if not f["suite"].startswith(("extract_", "batch_",
+                                                                         "parse_"))]
+    if marts:
+        print("\nFailing mart rules (latest check run):")
+        for f in marts:
+            print(f"  {f['rule']} ({SEVERITY_WORDS.get(f['severity'], f['severity'])}): "
+                  f"{f['unexpected_count']:,} row(s): {printable(f['message'] or '')}")
     print("\nFreshness (last successful load per kind):")
     for r in doc["freshness"]:
-        print(f"  {r['kind']:<17} {str(r['last_loaded_at'])[:19]} UTC")
-    print()
-    print_dq_failures(doc["dq_failures"])
+        print(f"  {r['kind']:<17} {wib(r['last_loaded_at'])}")
     print(f"\nData Docs (open in a browser, works offline): {doc['data_docs']}")
 
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from base.warehouse_file import WarehouseBusy, open_duckdb
 from base.settings import Paths
+from expectations.dq_report import file_outcomes, rule_totals
 
 
 def status(p: Paths, limit: int = 20) -> dict:
     if not p.warehouse.exists():
         return {"pbk_home": str(p.home), "warehouse": None, "loads": [], "rejected": [],
-                "quarantine_by_rule": []}
+                "quarantine_by_rule": [], "rules": []}
     try:
         con = open_duckdb(p.warehouse, read_only=True)
     except WarehouseBusy as exc:
@@ -18,7 +19,8 @@ def status(p: Paths, limit: int = 20) -> dict:
 
         current = current_version_dir(p.home)
         return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": [],
-                "rejected": [], "quarantine_by_rule": [], "freshness": [], "dq_failures": [],
+                "rejected": [], "quarantine_by_rule": [], "rules": [], "freshness": [],
+                "dq_failures": [],
                 "data_docs": str(p.docs / "dq" / "index.html"),
                 "note": f"{exc}" + (f"; the published copy {current / 'pbk.duckdb'} is readable "
                                     "meanwhile" if current else "")}
@@ -40,10 +42,13 @@ def status(p: Paths, limit: int = 20) -> dict:
         freshness = rows("SELECT kind, max(finished_at) AS last_loaded_at FROM ops.load_log "
                          "WHERE status = 'loaded' GROUP BY kind ORDER BY kind")
         dq_failures = latest_dq_failures(con, limit)
+        # every rule that quarantined, rejected or warned in the latest files, with rows and Rp
+        rules = rule_totals(file_outcomes(con, limit))
     finally:
         con.close()
     return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": loads,
-            "rejected": rejected, "quarantine_by_rule": by_rule, "freshness": freshness,
+            "rejected": rejected, "quarantine_by_rule": by_rule, "rules": rules,
+            "freshness": freshness,
             "dq_failures": dq_failures, "data_docs": str(p.docs / "dq" / "index.html"),
             "note": note}
 

@@ -313,11 +313,16 @@ def test_row_count_drop_compares_like_with_like(tmp_path):
 def test_data_docs_open_offline(warehouse):
     import re
 
-    home, _, _ = warehouse
+    home, results, _ = warehouse
     index = home.docs / "dq" / "index.html"
     page = index.read_text()
     links = re.findall(r"href='([^']+)'", page)
-    assert len(links) == 2 * len(BATCHES)          # an extract and a batch validation per file
+    gx_pages = [link for link in links if link.startswith("site/")]
+    quarantine_pages = [link for link in links if link.startswith("quarantine/")]
+    assert len(gx_pages) == 2 * len(BATCHES)       # an extract and a batch validation per file
+    assert sorted(quarantine_pages) == sorted(
+        f"quarantine/{r.load_id}.html" for r in results.values() if r.rows_quarantined)
+    assert len(links) == len(gx_pages) + len(quarantine_pages)
     assert all((index.parent / link).exists() for link in links)
     assert "http" not in page                       # no external resources on the front page
     # GX's site entry point leads to the offline front page
@@ -331,14 +336,16 @@ def test_data_docs_render_only_new_or_changed_pages(warehouse):
 
     home, _, _ = warehouse
     dq = DQContext(home.docs)
-    assert dq.build_docs() == []                    # everything rendered by the ingest run
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    assert dq.build_docs(con) == []                 # everything rendered by the ingest run
     site = home.docs / "dq" / "site"
     pages = sorted((site / "validations" / "extract_budget").rglob("*.html"))
     assert len(pages) == 1
     pages[0].unlink()
     suite_page = site / "expectations" / "batch_budget.html"
     suite_page.unlink()
-    rendered = dq.build_docs()
+    rendered = dq.build_docs(con)
+    con.close()
     assert sorted(k.to_tuple()[0] for k in rendered) == ["batch_budget", "extract_budget"]
     assert pages[0].exists() and suite_page.exists()
 

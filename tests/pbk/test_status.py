@@ -3,12 +3,15 @@ sample with its dirt, loaded and built by the job): every figure they print is t
 warehouse holds, read here with SQL of its own, and the one the run reported."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -38,13 +41,21 @@ def warehouse(pristine) -> dict:
                               "WHERE NOT success").fetchall()
         rejected = con.execute("SELECT count(*) FROM ops.load_log WHERE status = 'rejected'"
                                ).fetchone()[0]
+        # per rule over every file: rows, files and Rupiah it quarantined, or rows it warned about
+        rules = con.execute(
+            "SELECT rule, 'quarantined', count(*), count(DISTINCT load_id), sum(amount) FROM ("
+            "SELECT DISTINCT load_id, rule, source_row, amount FROM ops.quarantine) GROUP BY rule "
+            "UNION ALL SELECT rule, 'warning', sum(unexpected_count), count(DISTINCT load_id), "
+            "NULL FROM ops.dq_results WHERE NOT success AND severity = 'warn' "
+            "AND load_id IS NOT NULL GROUP BY rule").fetchall()
     finally:
         con.close()
     assert len({tuple(f[:4]) for f in failing}) == len(failing)   # each failure told apart
     return {"loads": sorted(loads), "held": {(k, r): n for k, r, n in held},
             "fresh": {k: str(t)[:19] for k, t in fresh},
             "failing": {(subject, rule, column, n): at for subject, rule, column, n, at in failing},
-            "rejected": rejected}
+            "rejected": rejected,
+            "rules": {rule: (what, rows, files, amount) for rule, what, rows, files, amount in rules}}
 
 
 SHOWN_FAILURES = 20    # `pbk status` lists the newest 20 failing rules (serving/status.py: limit)
@@ -72,6 +83,13 @@ def test_the_warehouse_is_the_run_that_built_it(pristine, warehouse):
     assert sum(held for *_, held in warehouse["loads"]) == sum(warehouse["held"].values()) > 0
     assert warehouse["rejected"] == 0
     assert len(warehouse["failing"]) > SHOWN_FAILURES     # the sample's dirt: more than status lists
+    # every rule the sample's dirt breaks, with the rows the generator made dirty (manifest)
+    dirt = {kind: info["dirt"] for kind, info in pristine["manifest"]["files"].items()}
+    made = {"unparseable_number": "bad_number", "missing_mandatory": "empty_mandatory",
+            "duplicate_key_in_file": "duplicate_line", "transaction_date_in_fiscal_year":
+            "future_date", "work_unit_has_budget": "unknown_code"}
+    assert {rule: rows for rule, (_, rows, _, _) in warehouse["rules"].items()} == {
+        rule: sum(d.get(name, 0) for d in dirt.values()) for rule, name in made.items()}
 
 
 def test_status_json_gives_the_warehouse_figures(pristine, warehouse):
@@ -91,12 +109,21 @@ def test_status_json_gives_the_warehouse_figures(pristine, warehouse):
         warehouse["fresh"]
     _newest_failures(warehouse, [(f["subject"], f["rule"], f["column"], f["unexpected_count"])
                                  for f in doc["dq_failures"]])
+    assert {r["rule"]: ({"quarantine": "quarantined", "warn": "warning"}[r["severity"]], r["rows"],
+                        r["files"], r["amount"] and Decimal(r["amount"])) for r in doc["rules"]} \
+        == warehouse["rules"]
     assert doc["data_docs"] == str(pristine["home"] / "docs" / "dq" / "index.html")
 
 
-LOAD_LINE = re.compile(r"^  \S+ \S+  (\S+)\s+(\S+)\s+(\S+)\s+([\d,]+) loaded\s+([\d,]+) quarantined$")
-RULE_LINE = re.compile(r"^  (\S+)\s+(\S+)\s+([\d,]+)$")
-FRESH_LINE = re.compile(r"^  (\S+)\s+(\S+ \S+) UTC$")
+LOAD_LINE = re.compile(r"^  \S+ \S+ WIB  (\S+)\s+(\S+)\s+(\S+)\s+([\d,]+) loaded\s+([\d,]+) quarantined$")
+RULE_LINE = re.compile(r"^  (\S+)\s+(quarantined|warning)\s+([\d,]+) row\(s\) in (\d+) "
+                       r"file\(s\)(?:  Rp\s+([\d,.]+))?$")
+FRESH_LINE = re.compile(r"^  (\S+)\s+(\S+ \S+) WIB$")
+
+
+def _wib(utc_text: str) -> str:
+    """A stored UTC time (text) as status prints it, in WIB (UTC+7, no daylight saving)."""
+    return str(dt.datetime.fromisoformat(utc_text) + dt.timedelta(hours=7))
 FAILURE_LINE = re.compile(r"^  (\S+): (\S+) on (\S+) - ([\d,]+) \(")
 
 
@@ -121,18 +148,14 @@ def test_status_prints_the_warehouse_figures(pristine, warehouse):
     assert sorted((m[1], m[2], m[3], _number(m[4]), _number(m[5])) for m in loads) == \
         sorted((f, k, s, loaded, held) for f, k, s, _, loaded, held in warehouse["loads"])
     assert "Rejected files:" not in text
-    rules = [RULE_LINE.match(line) for line in
-             _section(text, "Quarantined rows by rule (ops.quarantine):")]
-    assert all(rules) and {(m[1], m[2]): _number(m[3]) for m in rules} == warehouse["held"]
+    rules = [RULE_LINE.match(line) for line in _section(
+        text, "Rules that quarantined, rejected or warned (the latest 7 file(s)):")]
+    assert all(rules)
+    assert {m[1]: (m[2], _number(m[3]), int(m[4]), m[5] and Decimal(m[5].replace(",", "")))
+            for m in rules} == warehouse["rules"]
     fresh = [FRESH_LINE.match(line) for line in
              _section(text, "Freshness (last successful load per kind):")]
-    assert all(fresh) and {m[1]: m[2] for m in fresh} == warehouse["fresh"]
-    failures = [FAILURE_LINE.match(line) for line in _section(
-        text, "Failing data-quality rules (latest validation of each file / mart run):")
-        if not line.startswith("      examples:")]
-    assert all(failures)
-    printed = {**warehouse, "failing": {(subject, rule, str(column), n): at for
-                                        (subject, rule, column, n), at in warehouse["failing"].items()}}
-    _newest_failures(printed, [(m[1], m[2], m[3], _number(m[4])) for m in failures])
+    assert all(fresh) and {m[1]: m[2] for m in fresh} == {
+        kind: _wib(at) for kind, at in warehouse["fresh"].items()}
     assert text.rstrip().endswith(
         f"Data Docs (open in a browser, works offline): {pristine['home'] / 'docs' / 'dq' / 'index.html'}")
