@@ -14,7 +14,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install demo test bench dev clean
+.PHONY: install browser demo test bench dev clean
 
 install: $(STAMP)
 
@@ -30,13 +30,20 @@ $(STAMP): pyproject.toml constraints.txt Makefile
 demo: install
 	$(BIN)/pbk demo
 
+# The tests open the pages people read (Data Docs) in a real headless browser: Debian's Chromium,
+# installed when missing (as root, or through sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
 # Test files run on PYTEST_WORKERS processes (pytest-xdist), each file whole in one process so
 # its module fixtures (a built warehouse) are made once; most of a test's time is single-threaded
 # Python (dbt, Dagster, GX), so two workers on two cores nearly halve the wall time. Files are
 # handed out in collection order, longest first (tests/conftest.py: LONGEST_FIRST); the shared
 # warehouses are built once for both workers (tests/support/shared.py).
 PYTEST_WORKERS ?= 2
-test: install
+test: install browser
 	PBK_TEST_DUCKDB1=$(abspath $(DUCKDB_1X_DIR)) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: install

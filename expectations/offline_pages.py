@@ -31,6 +31,7 @@ _REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</
 _REMOTE_IMAGE = re.compile(r"<img\b[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>", re.I | re.S)
 _REMOTE_CSS_URL = re.compile(r"url\(['\"]?https?://[^)]*\)", re.I)   # the dark theme's logo
 _FOOTER = re.compile(r"<footer>.*?</footer>", re.I | re.S)   # GX's newsletter link
+_FAVICON = re.compile(r"href=\"[^\"]*static/images/favicon\.ico\"")   # GX's path misses a level
 _JQUERY_FILTER = re.compile(r"<script>\s*function showAllValidations\(\).*?</script>", re.S)
 
 # GX's two filter functions without jQuery: hide the succeeded expectations, and the column
@@ -66,12 +67,14 @@ def localise_page(page: Path, site: Path) -> bool:
     if OFFLINE_MARK in text:
         return False
     stylesheet = os.path.relpath(site / "static" / "styles" / "pbk_offline.css", page.parent)
+    favicon = os.path.relpath(site / "static" / "images" / "favicon.ico", page.parent)
     text = _REMOTE_LINK.sub("", text)
     text = _REMOTE_SCRIPT.sub("", text)
     text = _REMOTE_CSS_URL.sub("none", text)
     text = _REMOTE_IMAGE.sub("<span class=\"pbk-brand\">pbk-warehouse data quality</span>", text)
     text = _FOOTER.sub("", text)
     text = _JQUERY_FILTER.sub("", text)
+    text = _FAVICON.sub(f"href=\"{favicon}\"", text)
     text = text.replace("<title>Data documentation compiled by Great Expectations</title>",
                         "<title>pbk-warehouse data quality</title>", 1)
     head = (f"<meta name=\"{OFFLINE_MARK}\">\n<link rel=\"stylesheet\" href=\"{stylesheet}\">\n"

@@ -31,7 +31,8 @@ from .published_versions import (DB_NAME, add_version, current_version_dir, mani
                                  new_version_id, prune_versions, publish_lock, published_dir,
                                  staging_dir, switch_current, versions_to_keep)
 
-SCHEMAS = ("core", "marts")
+# the star schema, the marts, and for auditors what was loaded, quarantined and checked
+SCHEMAS = ("core", "marts", "audit")
 STORAGE_VERSION = "v1.0.0"
 PUBLISH_MEMORY = "2GB"   # PBK_PUBLISH_MEMORY; beyond it DuckDB spills to $PBK_HOME/tmp
 
@@ -182,11 +183,11 @@ def _connect_to_warehouse(warehouse: Path):
 
 
 def _tables_to_publish(con, catalog: str) -> list[tuple[str, str]]:
-    """(schema, table) of every table of `core` and `marts`; a warehouse without marts is refused."""
+    """(schema, table) of every table of SCHEMAS; a warehouse without marts is refused."""
     tables = con.execute(
         "SELECT table_schema, table_name FROM information_schema.tables "
-        "WHERE table_catalog = ? AND table_schema IN ('core', 'marts') "
-        "ORDER BY table_schema, table_name", [catalog]).fetchall()
+        "WHERE table_catalog = ? AND table_schema IN (SELECT unnest(?::VARCHAR[])) "
+        "ORDER BY table_schema, table_name", [catalog, list(SCHEMAS)]).fetchall()
     if not any(s == "marts" for s, _ in tables):
         raise PublishError("the warehouse has no marts yet: build it before publishing")
     return tables

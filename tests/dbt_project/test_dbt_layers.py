@@ -11,6 +11,9 @@ import pytest
 
 LAYERS = ("staging", "intermediate", "core", "marts")
 SAME_LAYER_ALLOWED = {"marts"}
+# beside the layers: views of what ingest recorded (ops.*), published for auditors; they read the
+# ops source only, and no layer reads them
+AUDIT = "audit"
 
 
 def _same_source(node: dict, parent: dict) -> bool:
@@ -28,6 +31,13 @@ def back_edges(manifest: dict) -> list[str]:
         if node["resource_type"] != "model":
             continue
         layer = node["fqn"][1]
+        if layer == AUDIT:
+            if node["schema"] != AUDIT:
+                problems.append(f"{uid}: built in schema {node['schema']!r}, not {AUDIT!r}")
+            problems += [f"{uid} (audit) reads {parent}: audit reads the ops source only"
+                         for parent in node["depends_on"]["nodes"]
+                         if not parent.startswith("source.pbk.ops.")]
+            continue
         if layer not in LAYERS:
             problems.append(f"{uid}: folder {layer!r} is not a layer")
             continue
@@ -46,6 +56,9 @@ def back_edges(manifest: dict) -> list[str]:
             if kind != "model":
                 continue
             p_layer = p["fqn"][1]
+            if p_layer == AUDIT:
+                problems.append(f"{uid} ({layer}) reads {parent}: nothing reads the audit views")
+                continue
             p_rank = LAYERS.index(p_layer) if p_layer in LAYERS else len(LAYERS)
             if p_rank == rank and layer == "staging" and _same_source(node, p):
                 continue
@@ -69,6 +82,8 @@ def test_the_check_sees_back_edges_sources_and_schemas():
         _model("dim_a", "core", ["model.pbk.fact_a", "source.pbk.raw.a"]),
         _model("mart_a", "marts", ["model.pbk.fact_a", "model.pbk.int_a"]),
         _model("mart_b", "marts", ["model.pbk.mart_a"]),
+        _model("audit_a", "audit", ["source.pbk.ops.a", "source.pbk.raw.a"]),
+        _model("mart_c", "marts", ["model.pbk.audit_a"]),
         ("seed.pbk.rule_a", {"resource_type": "seed", "fqn": ["pbk", "rules", "rule_a"]}),
     ]), "sources": {"source.pbk.raw.a": {"resource_type": "source"},
                                     "source.pbk.raw.b": {"resource_type": "source"}}}
@@ -78,6 +93,8 @@ def test_the_check_sees_back_edges_sources_and_schemas():
         "model.pbk.int_a (intermediate) reads model.pbk.fact_a (core)",
         "model.pbk.dim_a (core) reads model.pbk.fact_a (core)",
         "model.pbk.dim_a (core) reads source source.pbk.raw.a: only staging reads raw",
+        "model.pbk.audit_a (audit) reads source.pbk.raw.a: audit reads the ops source only",
+        "model.pbk.mart_c (marts) reads model.pbk.audit_a: nothing reads the audit views",
     ]
 
 
@@ -92,5 +109,5 @@ def manifest(tmp_path_factory):
 
 def test_each_layer_reads_only_the_layers_before_it(manifest):
     models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
-    assert {n["fqn"][1] for n in models} == set(LAYERS)
+    assert {n["fqn"][1] for n in models} == set(LAYERS) | {AUDIT}
     assert back_edges(manifest) == []
