@@ -17,7 +17,6 @@ import errno
 import importlib
 import os
 import shutil
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from base import progress
 from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES
 from expectations.results import record_refusal
 
@@ -57,18 +57,17 @@ class Loader:
     """One read-write connection to the warehouse loading files one after another, each in its own
     transaction; GX is imported once, in the background, for all of them."""
 
-    def __init__(self, p: Paths | None = None, progress: bool | None = None):
+    def __init__(self, p: Paths | None = None):
         self.paths = (p or default_paths()).ensure()
         self.con = connect(self.paths)
         self.tmp_dir = Path(tempfile.mkdtemp(prefix="stage-", dir=self.paths.tmp))
         self.con.execute(f"ATTACH {sql_literal(self.tmp_dir / 'stage.duckdb')} AS {STAGE_DATABASE}")
-        if progress is None:
-            progress = sys.stderr.isatty()
         # Importing GX takes seconds: done in the background while DuckDB stages the first file.
         self._dq_import = ThreadPoolExecutor(max_workers=1).submit(
             importlib.import_module, "expectations.engine")
-        # DuckDB's own progress bar shows on long statements (big files) on a terminal only
-        self.con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+        # progress is reported per file and phase (base/progress.py), not by DuckDB's unlabelled
+        # bars of single statements
+        self.con.execute("SET enable_progress_bar = false")
 
     _dq = None
 
@@ -108,7 +107,9 @@ class Loader:
         started, t0 = utcnow(), time.perf_counter()
         result = FileResult(file=archive_as or path.name, kind=kind, status="rejected")
         fmt, taken = None, None
+        step = f"ingest {result.file}"
         try:
+            progress.report(step, "copying and hashing the file")
             taken = result.taken = take(path, self.tmp_dir)
             result.bytes, result.sha256 = taken.bytes, taken.sha256
             result.load_id = load_id or new_load_id(taken.sha256)
@@ -121,6 +122,7 @@ class Loader:
                 write_load_log(self.con, result, path, started, fmt)
                 return result
             self._sheet = sheet
+            progress.report(step, f"reading {fmt.upper()} ({taken.bytes:,} bytes)")
             stage = self._stage(taken, fmt, sheet)
             self._load(path, fmt, stage, kind, result, started, t0, taken)
         except FileInFlight as exc:
@@ -153,6 +155,7 @@ class Loader:
             self.drop_temp()
             if taken is not None:
                 taken.copy.unlink(missing_ok=True)
+            progress.finished(step, _outcome_words(result))
         return result
 
     def _reject(self, result: FileResult, path: Path, started, fmt, t0: float, reason: str,
@@ -200,6 +203,8 @@ class Loader:
                    if i not in parts and i not in mapping.passed_over]
         if unknown:
             result.notes.append("kept unknown columns in _extra: " + ", ".join(unknown))
+        step = f"ingest {result.file}"
+        progress.report(step, f"typing the {mapping.kind} rows")
         typed_sql, error_names, messages = build_typed_select(self.con, stage, mapping)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE __typed AS {typed_sql}")
         ok = " AND ".join(f"\"__e_{n}\" IS NULL" for n in error_names) or "true"
@@ -221,6 +226,7 @@ class Loader:
             f"FROM __typed WHERE {accepted}").fetchone()[0] if contract.coverage else None
         parse_failed = self.con.execute(f"SELECT count(*) FROM __typed WHERE NOT ({ok})").fetchone()[0]
         dq_started = time.perf_counter()
+        progress.report(step, f"checking {staged:,} rows against the data-quality rules (GX)")
         verdict, suite = self.dq_engine.validate_batch(self.con, self.dq, mapping.kind, "__typed",
                                                        accepted, load_id)
         quarantine_selects.append(Q.dq_failure_select(stage))
@@ -263,6 +269,7 @@ class Loader:
         columns = [c.name for c in contract.columns]
         present = [c for c in columns if c in mapping.columns or c in mapping.derived]
         insert_cols = ", ".join(f'"{c}"' for c in present)
+        progress.report(step, f"writing raw.{mapping.kind} and the quarantine")
         self.con.execute("BEGIN TRANSACTION")
         self._tx_open = True
         try:
@@ -325,9 +332,17 @@ class Loader:
             raise
 
 
+def _outcome_words(r: FileResult) -> str:
+    if r.status == "loaded":
+        return (f"loaded {r.rows_loaded:,} rows into raw.{r.kind}, quarantined "
+                f"{r.rows_quarantined:,}")
+    if r.status == "rejected":
+        return f"REJECTED: {(r.reason or '')[:160]}"
+    return f"{r.status}: {r.reason or ''}"
+
+
 def ingest_files(files: list[Path], home: Paths | Path | str | None = None, kind: str | None = None,
-                 sheet: str | None = None, progress: bool | None = None,
-                 from_landing: bool = False) -> list[FileResult]:
+                 sheet: str | None = None, from_landing: bool = False) -> list[FileResult]:
     """Load files. Each is read once into a private copy (hash, rows and archive copy describe the
     same bytes); the copy is kept in archive/<load_id>/ (rejected ones in archive/rejected/). Files
     from landing leave it once their batch has committed; a file that changed while it was read
@@ -342,7 +357,7 @@ def ingest_files(files: list[Path], home: Paths | Path | str | None = None, kind
             raise FileNotFoundError(errno.ENOENT, "no such file or folder", ", ".join(missing))
     p.ensure()
     results = []
-    with Loader(p, progress=progress) as loader:
+    with Loader(p) as loader:
         for path, found_in in expand_inputs(named):
             root = p.landing if from_landing else found_in
             why = refusal(path, root)
@@ -366,7 +381,6 @@ def ingest_files(files: list[Path], home: Paths | Path | str | None = None, kind
     return results
 
 
-def ingest_landing(home: Paths | Path | str | None = None,
-                   progress: bool | None = None) -> list[FileResult]:
+def ingest_landing(home: Paths | Path | str | None = None) -> list[FileResult]:
     p = default_paths(home)
-    return ingest_files(landing_files(p.ensure()), p, progress=progress, from_landing=True)
+    return ingest_files(landing_files(p.ensure()), p, from_landing=True)

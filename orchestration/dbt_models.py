@@ -26,11 +26,12 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping
 
-from dagster import (AssetExecutionContext, AssetKey, AssetSpec, Config, Failure, FreshnessPolicy,
-                     MetadataValue)
+from dagster import (AssetExecutionContext, AssetKey, AssetMaterialization, AssetSpec, Config,
+                     Failure, FreshnessPolicy, MetadataValue, Output)
 from dagster_dbt import (DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource,
                          DbtProject, dbt_assets)
 
+from base import progress
 from base.dbt import (PROFILES_DIR, PROJECT_DIR, dbt_environment, project_fingerprint,
                       release_connections)
 from base.settings import Paths
@@ -234,8 +235,19 @@ def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
         try:
             invocation = dbt.cli(args, context=context, target_path=run_target,
                                  raise_on_error=False)
-            yield from invocation.stream()
+            models = len(context.selected_asset_keys)
+            built = 0
+            progress.report("dbt build", f"{models} models and seeds with their tests", 0, models)
+            for event in invocation.stream():
+                if isinstance(event, (Output, AssetMaterialization)):
+                    built += 1
+                    name = (getattr(event, "output_name", None)
+                            or event.asset_key.path[-1]).split("__")[-1]
+                    progress.report("dbt build", f"built {name}", built, models)
+                yield event
             ok = invocation.is_successful()
+            progress.finished("dbt build", f"{built} models and seeds built" if ok else
+                              "FAILED (see the run's dbt.log)")
         finally:
             release_connections()
         if ok:

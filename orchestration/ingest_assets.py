@@ -20,6 +20,7 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
                      AssetKey, AssetSpec, Config, DataVersion, MaterializeResult, MetadataValue,
                      multi_asset)
 
+from base import progress
 from expectations.config import load as load_dq_config
 from expectations.rule_texts import rendered_rules
 from ingest.contracts import CONTRACTS, KINDS
@@ -111,9 +112,11 @@ def make_ingest_assets():
             # the loader's background import: its import pulls in sqlalchemy.orm, and run
             # alongside Dagster's SQLAlchemy event storage it failed a later step with
             # "'int' object has no attribute '_sa_instance_state'" (tests/orchestration/test_faults.py).
+            progress.report("ingest", f"{len(todo)} file(s) in landing; loading the "
+                                      "data-quality rules (GX)")
             importlib.import_module("expectations.engine")
             try:
-                results = ingest_files([f.path for f in todo], p, progress=False, from_landing=True)
+                results = ingest_files([f.path for f in todo], p, from_landing=True)
             except Exception as exc:
                 retry_if_transient(context, exc)
                 raise

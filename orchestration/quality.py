@@ -14,6 +14,7 @@ from expectations.config import load as load_dq_config
 from expectations.marts import mart_suites
 from ingest.contracts import KINDS
 from ingest.raw_tables import connect
+from base import progress
 from base.settings import Paths
 
 from .instance import WAREHOUSE_POOL
@@ -66,8 +67,11 @@ def make_mart_checks():
         suites = sorted({suite for suite, spec in by_label.values() if spec.key in selected})
         con = connect(p)
         try:
+            progress.report("mart checks (GX)", f"{len(suites)} suites on the marts")
             dq = DQContext(p.docs)
             results = validate_marts(con, dq, context.run.run_id, suites=suites)
+            failing = sum(1 for _, r in results if not r.success)
+            progress.finished("mart checks (GX)", f"{len(results)} rules, {failing} failing")
             blocked = False
             for suite, r in results:
                 _, spec = by_label[r.label]
@@ -107,7 +111,9 @@ def make_dq_report():
         p: Paths = warehouse.paths
         con = connect(p)
         try:
+            progress.report("data-quality pages", "rendering the GX pages and the front page")
             index = refresh_data_docs(con, p.docs)
+            progress.finished("data-quality pages", str(index))
             mart_rules = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE NOT success), "
                 "list(rule ORDER BY rule) FILTER (WHERE NOT success) "

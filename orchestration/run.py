@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ingest.contracts import KINDS
 from ingest.results import EXIT_OK, EXIT_REJECTED, FileResult
+from base import progress
 from base.settings import Paths, paths
 
 from .automation import NIGHTLY_JOB
@@ -113,6 +114,7 @@ def run_all(home: Path | str | None = None, full_refresh: bool = False,
     if selection is not None:
         subset = sorted(selection.resolve(job.asset_layer.asset_graph), key=lambda k: k.path)
     with instance_for(p) as instance, _quiet_output(p, quiet):
+        progress.report("pbk run", "deciding what new data changes")
         if selection is None:   # only what new data can change (run_scope.py)
             scope = run_scope(p, instance, full_refresh=full_refresh)
             subset = scope.asset_keys(downstream_by_kind(defs.assets, defs.asset_checks))
@@ -120,6 +122,8 @@ def run_all(home: Path | str | None = None, full_refresh: bool = False,
                                         raise_on_error=False, asset_selection=subset,
                                         tags={"pbk/started_by": "pbk run", **(tags or {})})
         outcome = outcome_of(result, job, p, subset)
+    progress.finished("pbk run", f"Dagster run {outcome.run_id} "
+                                 f"{'succeeded' if outcome.success else 'FAILED'}")
     if scope is not None:
         outcome.scope = scope.describe()
     return outcome

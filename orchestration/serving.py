@@ -5,6 +5,7 @@ with the previous version), the dbt docs site, and the run's OpenLineage events.
 from dagster import (AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue,
                      asset)
 
+from base import progress
 from ingest.contracts import KINDS
 
 from .ingest_assets import file_results_from_metadata, ingest_key
@@ -34,7 +35,10 @@ def make_published():
         # gated on this run's mart checks (recorded under the Dagster run id) and on this run's
         # dbt build (its results are in the job's dbt target)
         dbt_target = p.dbt_target
+        progress.report("publish", "writing the changed tables (Parquet) and pbk.duckdb")
         result = publish(home, run_id=run_id, dbt_target=dbt_target)
+        progress.finished("publish", f"version {result.version} in {result.path}"
+                          if result.published else f"NOT published: {result.reason}")
         checks = checks_from_dq_results(home, run_id)
         files = files_loaded_in_run(context)
         if not result.published:
@@ -42,6 +46,7 @@ def make_published():
                                  publish_result=result, dbt_target=dbt_target,
                                  error=result.reason)
             raise Failure(description=result.reason, allow_retries=False)
+        progress.report("dbt docs", "generating the offline dbt docs site")
         docs = generate_docs(p)
         events = emit_pipeline_events(home, run_id, ingest_results=files, checks=checks,
                                       publish_result=result, dbt_target=dbt_target)

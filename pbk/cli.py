@@ -9,6 +9,7 @@ from pathlib import Path
 from base.warehouse_file import open_duckdb
 from base import settings
 from ingest.contracts import CONTRACTS
+from .progress_display import progress_shown
 from .printing import (print_dq, print_generated, print_ingest_table,
                        print_publish_result, print_run_outcome, print_status)
 
@@ -39,11 +40,12 @@ def cmd_ingest(args) -> int:
 
     home = settings.paths()
     try:
-        if args.paths:
-            results = ingest_files([Path(p) for p in args.paths], home, kind=args.kind,
-                                   sheet=args.sheet, progress=None if not args.json else False)
-        else:
-            results = ingest_landing(home, progress=None if not args.json else False)
+        with progress_shown(args.json):
+            if args.paths:
+                results = ingest_files([Path(p) for p in args.paths], home, kind=args.kind,
+                                       sheet=args.sheet)
+            else:
+                results = ingest_landing(home)
     except (WarehouseBusy, WarehouseDamaged, OSError):
         raise   # the machine or the warehouse file: main() names the cause
     except Exception as exc:  # an internal error: the file stays where it was
@@ -101,7 +103,8 @@ def cmd_run(args) -> int:
     from orchestration.run import run_all
 
     p = settings.paths()
-    outcome = run_all(p.home, full_refresh=args.full_refresh)
+    with progress_shown(args.json):
+        outcome = run_all(p.home, full_refresh=args.full_refresh)
     if args.json:
         _print_json(outcome.as_dict())
     else:

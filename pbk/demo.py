@@ -29,7 +29,10 @@ def demo(p: Paths) -> tuple[int, list[str] | None]:
     from serving.published_versions import current_version_dir
     from serving.summary import mart_summary
 
-    outcome = run_all(p.home)
+    from .progress_display import progress_shown
+
+    with progress_shown():
+        outcome = run_all(p.home)
     print_run_outcome(outcome, p)
     published = outcome.assets.get("published/pbk") == "materialized"
     print(f"\nWarehouse (one writer):  {p.warehouse}")

@@ -48,7 +48,7 @@ def rebuild(p: Paths, then_run: bool = True) -> dict:
         if wal.exists():
             os.replace(wal, Path(str(kept_aside) + ".wal"))
     reloaded, differences = [], []
-    with Loader(p, progress=False) as loader:
+    with Loader(p) as loader:
         for doc in loads:
             r = loader.load_file(Path(doc["archived_file"]), kind=doc.get("kind_option"),
                                  sheet=doc.get("sheet"), archive_as=doc["source_file"],

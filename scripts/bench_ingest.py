@@ -58,7 +58,7 @@ def child(extracts: Path, home: Path, warm: bool) -> None:
     L.Loader.build_docs = timed(L.Loader.build_docs, "docs")
     files = sorted(p for p in extracts.iterdir() if p.suffix == ".csv" and p.name != "dirt.csv")
     t0 = time.perf_counter()
-    results = L.ingest_files(files, home, progress=False)
+    results = L.ingest_files(files, home)
     wall = time.perf_counter() - t0
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"wall_seconds": wall, "peak_rss_mb": peak_kb / 1024, **timing,

@@ -62,7 +62,7 @@ class Tally:
 @pytest.fixture(scope="module")
 def loader(tmp_path_factory):
     home = paths(tmp_path_factory.mktemp("fuzz") / "pbk").ensure()
-    with Loader(home, progress=False) as ld:
+    with Loader(home) as ld:
         yield ld
     print(f"\nfuzz: {Tally.cases} cases, {Tally.loaded} loaded, {Tally.rejected} rejected, "
           f"{Tally.duplicate} duplicates, 0 contract failures")

@@ -29,7 +29,7 @@ def loaded(tmp_path_factory):
     manifest = generate(sample, scale=0.001, seed=11, dirty_fraction=0.03)
     for kind, info in manifest["files"].items():
         (sample / info["file"]).rename(home.landing / info["file"])
-    results = {r.kind: r for r in ingest_landing(home, progress=False)}
+    results = {r.kind: r for r in ingest_landing(home)}
     with open(sample / "dirt.csv", newline="") as fh:
         dirt_rows = list(csv.DictReader(fh))
     con = duckdb.connect(str(home.warehouse), read_only=True)

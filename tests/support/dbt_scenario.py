@@ -38,7 +38,7 @@ def load_raw(home: Path, files: list[Path]) -> list:
     """Load extract files into raw.* of $home/warehouse.duckdb (see module docstring)."""
     from ingest.loader import ingest_files
 
-    results = ingest_files([Path(f) for f in files], home, progress=False)
+    results = ingest_files([Path(f) for f in files], home)
     bad = [r for r in results if r.status != "loaded"]
     assert not bad, [(r.file, r.status, r.reason) for r in bad]
     return results
