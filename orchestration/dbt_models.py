@@ -42,7 +42,7 @@ from .resources import WarehouseResource, retry_if_transient
 
 DBT_OP_NAME = "pbk_dbt_models"
 SCHEMA_GROUPS = {"staging": "staging", "intermediate": "intermediate", "core": "core",
-                 "marts": "marts"}
+                 "marts": "marts", "audit": "quality"}
 # The marts are rebuilt every night: a mart older than 26 hours missed a night (warn); older than
 # 50 hours it missed two (fail).
 MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=50),
@@ -182,7 +182,8 @@ class PbkDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, props: Mapping[str, Any]) -> AssetKey:
         if props["resource_type"] == "source":
             return AssetKey([props["source_name"], props["name"]])  # raw/<kind>: the ingest assets
-        return AssetKey([props.get("schema") or "core", props["name"]])
+        # the relation's name (audit.load_log is the model audit_load_log)
+        return AssetKey([props.get("schema") or "core", props.get("alias") or props["name"]])
 
     def get_group_name(self, props: Mapping[str, Any]) -> str | None:
         if props["resource_type"] == "seed":

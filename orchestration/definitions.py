@@ -19,7 +19,7 @@ from .serving import make_published
 from .automation import make_jobs, make_landing_sensor, make_schedule
 from .dbt_models import (dbt_cli, dbt_environment, dbt_project_for, make_dbt_assets,
                          prepare_manifest)
-from .ingest_assets import ingest_key, make_ingest_assets
+from .ingest_assets import ingest_key, make_ingest_assets, ops_table_assets
 from .instance import ensure_instance
 from .quality import make_dq_report, make_mart_checks
 from .resources import WarehouseResource
@@ -36,8 +36,8 @@ def build_definitions(home: str | Path | None = None) -> Definitions:
     dbt_environment(p)
     project = dbt_project_for(p)
     manifest = prepare_manifest(p, project)
-    assets = [make_ingest_assets(), make_dbt_assets(p, project, manifest), make_dq_report(),
-              make_published()]
+    assets = [make_ingest_assets(), *ops_table_assets(), make_dbt_assets(p, project, manifest),
+              make_dq_report(), make_published()]
     checks = [make_mart_checks()]
     nightly, ingest_and_build = make_jobs()
     downstream = downstream_by_kind(assets, checks)

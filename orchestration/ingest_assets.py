@@ -16,7 +16,7 @@ and the file-level outcome is the ``batch_accepted`` check. A rejected file is n
 import importlib
 import json
 
-from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
+from dagster import (AssetCheckResult, AssetsDefinition, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
                      AssetKey, AssetSpec, Config, DataVersion, MaterializeResult, MetadataValue,
                      multi_asset)
 
@@ -84,6 +84,21 @@ class IngestConfig(Config):
     files: list[str] | None = None
     """Names of the landing files to load (the landing sensor names the file that triggered the
     run); none = every file waiting in landing."""
+
+
+# What the ingest step records besides raw.*, read by the dbt audit views (dbt source `ops`)
+OPS_TABLES = {"load_log": "one row per file a run looked at, its rows and Rupiah accounted",
+              "quarantine": "every row a batch held back, with the rule and its raw cells",
+              "dq_results": "every data-quality rule result (extract files and mart checks)"}
+
+
+def ops_table_assets() -> list:
+    """ops.* as external assets of the ingest group: written by the ingest step (and
+    ops.dq_results by the mart checks too), never materialised on their own."""
+    return [AssetsDefinition(specs=[AssetSpec(
+        AssetKey(["ops", table]), group_name="ingest", kinds={"duckdb"},
+        description=f"ops.{table}: {text} (ingest/raw_tables.py)")])
+        for table, text in OPS_TABLES.items()]
 
 
 def make_ingest_assets():

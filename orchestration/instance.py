@@ -31,6 +31,9 @@ DAGSTER_YAML = MARKER + """ (orchestration/instance.py). Rewritten when it chang
 # public-finance data).
 telemetry:
   enabled: false
+# no "Join the Dagster community" e-mail form when the UI opens
+nux:
+  enabled: false
 
 storage:
   sqlite:

@@ -137,7 +137,7 @@ def dbt_selection(select: str, home: Path | str | None = None):
     from .definitions import build_definitions
 
     defs = build_definitions(paths(home).home)
-    dbt_assets = next(a for a in defs.assets if getattr(a, "op", None) is not None
+    dbt_assets = next(a for a in defs.assets if getattr(a, "is_executable", False)
                       and a.op.name == DBT_OP_NAME)
     return build_dbt_asset_selection([dbt_assets], dbt_select=select)
 

@@ -78,20 +78,9 @@ def cmd_status(args) -> int:
 
 
 def cmd_dq(args) -> int:
-    from expectations.dq_report import file_outcomes, rule_totals
-    from serving.status import latest_dq_failures
+    from serving.status import dq_overview
 
-    p = settings.paths()
-    files, failures = [], []
-    if p.warehouse.exists():
-        con = open_duckdb(p.warehouse, read_only=True)
-        try:
-            files = file_outcomes(con, args.limit)
-            failures = latest_dq_failures(con, None)
-        finally:
-            con.close()
-    doc = {"files": files, "rules": rule_totals(files), "failures": failures,
-           "data_docs": str(p.docs / "dq" / "index.html")}
+    doc = dq_overview(settings.paths(), args.limit)
     if args.json:
         _print_json(doc)
     else:

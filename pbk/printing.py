@@ -145,7 +145,7 @@ def print_status(doc: dict) -> None:
         print(f"note: {doc['note']}")
     print("\nLast loads:")
     for r in doc["loads"]:
-        print(f"  {wib(r['finished_at'])}  {printable(r['source_file'])[:30]:<30} {str(r['kind']):<17} "
+        print(f"  {wib(r['finished_at'])}  {printable(r['source_file']):<30} {str(r['kind']):<17} "
               f"{r['status']:<9} {r['rows_loaded'] or 0:>10,} loaded {r['rows_quarantined'] or 0:>8,} "
               "quarantined")
     if doc["rejected"]:

@@ -1,5 +1,6 @@
-"""Publish the warehouse for BI tools and auditors: Parquet files of every table of `core` and
-`marts` and a DuckDB file `pbk.duckdb` over them, swapped in atomically (the layout under
+"""Publish the warehouse for BI tools and auditors: Parquet files of every table of `core`,
+`marts` and `audit` (the load log, the quarantine and the rule results, dbt_project/models/audit)
+and a DuckDB file `pbk.duckdb` over them, swapped in atomically (the layout under
 `$PBK_HOME/published/` and why a reader never sees a mix of versions: published_versions.py; what
 the files hold, and why an unchanged table is not written again: published_tables.py).
 
@@ -74,7 +75,7 @@ def publish(home, run_id: str | None = None, *, blocking_failures: list | None =
             keep: int | None = None, storage_version: str | None = None,
             require_checks: bool = True, check_dbt: bool = True,
             database: str | None = None, dbt_target: Path | None = None) -> PublishResult:
-    """Publish `core` and `marts` of $PBK_HOME/warehouse.duckdb to $PBK_HOME/published/.
+    """Publish `core`, `marts` and `audit` of $PBK_HOME/warehouse.duckdb to $PBK_HOME/published/.
 
     run_id: the mart check run to gate on (default: the latest one in ops.dq_results; pass the
     Dagster run id, under which the GX mart checks record their results).

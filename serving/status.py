@@ -68,3 +68,18 @@ def latest_dq_failures(con, limit: int = 50) -> list[dict]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
+
+
+def dq_overview(p: Paths, limit: int = 50) -> dict:
+    """`pbk dq`: the latest `limit` files with what each rule did to them, the totals per rule,
+    and the failing rules of each file's latest validation (with examples)."""
+    files, failures = [], []
+    if p.warehouse.exists():
+        con = open_duckdb(p.warehouse, read_only=True)
+        try:
+            files = file_outcomes(con, limit)
+            failures = latest_dq_failures(con, None)
+        finally:
+            con.close()
+    return {"files": files, "rules": rule_totals(files), "failures": failures,
+            "data_docs": str(p.docs / "dq" / "index.html")}

@@ -53,7 +53,8 @@ def test_schemas_are_exactly_the_warehouse_layers(home):
     schemas = {r[0] for r in query(home, "SELECT schema_name FROM information_schema.schemata "
                                          "WHERE catalog_name = 'warehouse'")}
     assert {"raw", "staging", "intermediate", "core", "marts"} <= schemas
-    assert schemas - {"raw", "ops", "staging", "intermediate", "core", "marts", "main"} == set()
+    assert schemas - {"raw", "ops", "staging", "intermediate", "core", "marts", "audit",
+                      "main"} == set()
     marts = {r[0] for r in query(home, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'")}
     assert marts == set(MARTS)
 

@@ -10,6 +10,7 @@ def test_instance_config_telemetry_off_and_one_writer(home, first_run):
     doc = yaml.safe_load((home / "dagster" / "dagster.yaml").read_text())
     assert doc["telemetry"] == {"enabled": False}
     instance = DagsterInstance.from_config(str(home / "dagster"))
+    assert instance.nux_enabled is False          # the UI opens without the e-mail form
     config = instance.get_concurrency_config()
     assert config.pool_config.default_pool_limit == 1
     assert config.pool_config.pool_granularity.value == "run"

@@ -32,7 +32,7 @@ def test_webserver_shows_graph_from_landing_to_marts(home_copy, first_run):
                             cwd=REPO, env=env_for(home_copy), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     try:
-        query = json.dumps({"query": "{ assetNodes { assetKey { path } groupName "
+        query = json.dumps({"query": "{ shouldShowNux assetNodes { assetKey { path } groupName "
                                      "dependencyKeys { path } } }"}).encode()
         deadline = time.time() + 180
         doc = None
@@ -60,4 +60,8 @@ def test_webserver_shows_graph_from_landing_to_marts(home_copy, first_run):
     assert "raw/realization" in deps["staging/stg_realization"]
     assert "staging/stg_realization" in deps["core/fact_realization"]
     assert {f"marts/{m}" for m in MARTS} <= deps["quality/dq_report"]
-    assert set(nodes) == set(first_run.assets)
+    # every asset the run built, and the ops tables the audit views read (written by ingest)
+    assert set(nodes) == set(first_run.assets) | {"ops/load_log", "ops/quarantine",
+                                                   "ops/dq_results"}
+    assert "ops/quarantine" in deps["audit/quarantine"]
+    assert doc["data"]["shouldShowNux"] is False     # no "Join the Dagster community" form

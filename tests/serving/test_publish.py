@@ -63,12 +63,12 @@ def test_published_copy_holds_core_and_marts_exactly(pristine):
     con.execute(f"ATTACH '{home / 'warehouse.duckdb'}' AS wh (READ_ONLY)")
     con.execute(f"ATTACH '{root / DB_NAME}' AS pub (READ_ONLY)")
     tables = con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables "
-                         "WHERE table_catalog = 'wh' AND table_schema IN ('core', 'marts') "
-                         "ORDER BY 1").fetchall()
+                         "WHERE table_catalog = 'wh' AND table_schema IN ('core', 'marts', "
+                         "'audit') ORDER BY 1").fetchall()
     published = con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables "
                             "WHERE table_catalog = 'pub' ORDER BY 1").fetchall()
     assert tables == published and len(tables) > 20
-    assert {s for (t,) in published for s in [t.split(".")[0]]} == {"core", "marts"}
+    assert {s for (t,) in published for s in [t.split(".")[0]]} == {"core", "marts", "audit"}
     for (name,) in tables:
         diff = con.execute(f"SELECT count(*) FROM ((SELECT * FROM wh.{name} EXCEPT ALL "
                            f"SELECT * FROM pub.{name}) UNION ALL (SELECT * FROM pub.{name} "
