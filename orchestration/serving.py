@@ -28,6 +28,7 @@ def make_published():
         from serving.dbt_docs import generate_docs
         from serving.lineage import checks_from_dq_results, emit_pipeline_events
         from serving.publish import publish
+        from serving.source_freshness import check_freshness
 
         p = warehouse.paths
         home = p.home
@@ -46,6 +47,11 @@ def make_published():
                                  publish_result=result, dbt_target=dbt_target,
                                  error=result.reason)
             raise Failure(description=result.reason, allow_retries=False)
+        progress.report("source freshness", "dbt source freshness of the raw extracts")
+        freshness = check_freshness(p)
+        progress.finished("source freshness", ", ".join(
+            f"{r['source']} {r['status']}" for r in freshness if r["status"] != "pass")
+            or f"{len(freshness)} sources fresh")
         progress.report("dbt docs", "generating the offline dbt docs site")
         docs = generate_docs(p)
         events = emit_pipeline_events(home, run_id, ingest_results=files, checks=checks,
@@ -55,6 +61,7 @@ def make_published():
             "tables": MetadataValue.json(result.tables),
             "tables_shared_with_previous": len(result.shared_tables),
             "dbt_docs": MetadataValue.path(str(docs)),
+            "source_freshness": MetadataValue.json({r["source"]: r["status"] for r in freshness}),
             "lineage_events": len(events)})
 
     return published

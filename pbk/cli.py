@@ -149,11 +149,15 @@ def cmd_publish(args) -> int:
 def cmd_demo(args) -> int:
     from .demo import demo
 
-    code, trace_argv = demo(settings.paths())
+    p = settings.paths()
+    code, trace_argv = demo(p)
     if trace_argv:
         print("\nTrace example (an auditor's view of the lowest absorption above):")
         print("$ pbk " + " ".join(trace_argv))
         main(trace_argv)
+    print(f"\nData quality, one row per file with every rule that quarantined, rejected or warned "
+          f"(hold it against ops.load_log, published as audit.load_log):\n  "
+          f"{p.docs / 'dq' / 'index.html'}")
     return code
 
 

@@ -108,8 +108,10 @@ def print_rule_totals(rules: list[dict], files_seen: str) -> None:
     width = max(len(r["rule"]) for r in rules)
     for r in rules:
         amount = f"  Rp {r['amount']:>20,.2f}" if r["amount"] is not None else ""
+        counted = (f"{r['files']:>9,} file(s) refused whole" if r["severity"] == "reject"
+                   and not r["rows"] else f"{r['rows']:>9,} row(s) in {r['files']} file(s)")
         print(f"  {r['rule']:<{width}}  {SEVERITY_WORDS.get(r['severity'], r['severity']):<18} "
-              f"{r['rows']:>9,} row(s) in {r['files']} file(s){amount}")
+              f"{counted}{amount}")
 
 
 def print_dq(doc: dict) -> None:
@@ -164,7 +166,22 @@ def print_status(doc: dict) -> None:
     print("\nFreshness (last successful load per kind):")
     for r in doc["freshness"]:
         print(f"  {r['kind']:<17} {wib(r['last_loaded_at'])}")
+    if doc.get("source_freshness"):
+        checked = doc["source_freshness"][0]["checked_at"]
+        print(f"\nSource freshness (dbt source freshness, after the last publish"
+              + (f", {wib(_utc(checked))}" if checked else "") + "):")
+        for r in doc["source_freshness"]:
+            print(f"  {r['source']:<22} {r['status']:<6} newest load {wib(r['max_loaded_at'])}"
+                  f"  ({r['age_hours']} h ago; warn after {r['warn_after']}, error after "
+                  f"{r['error_after']})")
     print(f"\nData Docs (open in a browser, works offline): {doc['data_docs']}")
+
+
+def _utc(text: str):
+    """dbt's ISO timestamp (with Z) as a datetime."""
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def print_mart_summary(doc: dict) -> None:

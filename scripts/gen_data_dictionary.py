@@ -41,11 +41,12 @@ def _cell(text: str | None) -> str:
 def _schema_of(path: Path) -> str:
     """The schema a model's folder materialises into (dbt_project.yml: +schema per folder)."""
     parts = path.relative_to(PROJECT / "models").parts
-    return {"marts": "marts", "core": "core", "intermediate": "intermediate"}.get(parts[0], "staging")
+    return {"marts": "marts", "core": "core", "intermediate": "intermediate",
+            "audit": "audit"}.get(parts[0], "staging")
 
 
 def load_models() -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {"marts": [], "core": [], "seeds": []}
+    out: dict[str, list[dict]] = {"marts": [], "core": [], "seeds": [], "audit": []}
     for yml in sorted((PROJECT / "models").rglob("*.yml")):
         schema = _schema_of(yml)
         if schema not in out:
@@ -59,6 +60,11 @@ def load_models() -> dict[str, list[dict]]:
     for key in out:
         out[key].sort(key=lambda m: m["name"])
     return out
+
+
+def _relation(model: dict) -> str:
+    """The table's name in the warehouse: its alias (audit_load_log is audit.load_log) or name."""
+    return (model.get("config") or {}).get("alias") or model["name"]
 
 
 def _columns_table(model: dict) -> list[str]:
@@ -99,21 +105,23 @@ def render() -> str:
         "",
     ]
     for section, title in (("marts", "Marts"), ("core", "Core (star schema)"),
-                           ("seeds", "Rules and reference tables (core)")):
-        lines.append(f"- {title}: " + ", ".join(f"`{m['name']}`" for m in models[section]))
+                           ("seeds", "Rules and reference tables (core)"),
+                           ("audit", "Audit (loads, quarantine, rule results)")):
+        lines.append(f"- {title}: " + ", ".join(f"`{_relation(m)}`" for m in models[section]))
     lines.append("")
     for section, title, schema in (("marts", "Marts", "marts"), ("core", "Core (star schema)", "core"),
-                                   ("seeds", "Rules and reference tables", "core")):
+                                   ("seeds", "Rules and reference tables", "core"),
+                                   ("audit", "Audit (loads, quarantine, rule results)", "audit")):
         lines += [f"## {title}", ""]
         if section == "seeds":
             lines += ["Regulation-versioned rules (dbt seeds under `dbt_project/seeds/`), keyed by "
                       "`rule_id`; every mart row records the `rule_id` it was computed under.", ""]
         for model in models[section]:
-            lines += [f"### {schema}.{model['name']}", ""]
+            lines += [f"### {schema}.{_relation(model)}", ""]
             desc = (model.get("description") or "").strip()
             if desc:
                 lines += [desc, ""]
-            lines += [f"Parquet: `parquet/{schema}/{model['name']}.parquet`", ""]
+            lines += [f"Parquet: `parquet/{schema}/{_relation(model)}.parquet`", ""]
             table = _columns_table(model)
             if table:
                 lines += table + [""]

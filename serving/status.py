@@ -5,6 +5,8 @@ from base.warehouse_file import WarehouseBusy, open_duckdb
 from base.settings import Paths
 from expectations.dq_report import file_outcomes, rule_totals
 
+from .source_freshness import latest_freshness
+
 
 def status(p: Paths, limit: int = 20) -> dict:
     if not p.warehouse.exists():
@@ -20,7 +22,7 @@ def status(p: Paths, limit: int = 20) -> dict:
         current = current_version_dir(p.home)
         return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": [],
                 "rejected": [], "quarantine_by_rule": [], "rules": [], "freshness": [],
-                "dq_failures": [],
+                "source_freshness": latest_freshness(p), "dq_failures": [],
                 "data_docs": str(p.docs / "dq" / "index.html"),
                 "note": f"{exc}" + (f"; the published copy {current / 'pbk.duckdb'} is readable "
                                     "meanwhile" if current else "")}
@@ -48,7 +50,7 @@ def status(p: Paths, limit: int = 20) -> dict:
         con.close()
     return {"pbk_home": str(p.home), "warehouse": str(p.warehouse), "loads": loads,
             "rejected": rejected, "quarantine_by_rule": by_rule, "rules": rules,
-            "freshness": freshness,
+            "freshness": freshness, "source_freshness": latest_freshness(p),
             "dq_failures": dq_failures, "data_docs": str(p.docs / "dq" / "index.html"),
             "note": note}
 

@@ -24,6 +24,24 @@ from .source_files import verify_sources
 MAX_LINES = 200_000       # a trace is for a figure, not a whole national year: narrow the keys
 
 
+def _leading_zero_hint(con, table: str, keys: dict, types: dict) -> str:
+    """When a code given without its leading zeros exists with them (10404 for 010404: a
+    spreadsheet read the code as a number), say so."""
+    hints = []
+    for col, value in keys.items():
+        if value is None or types.get(col) != "VARCHAR" or not str(value).isdigit():
+            continue
+        found = [r[0] for r in con.execute(
+            f"SELECT DISTINCT {quote_ident(col)} FROM marts.{quote_ident(table)} "
+            f"WHERE {quote_ident(col)} <> ? AND ltrim({quote_ident(col)}, '0') = ltrim(?, '0') "
+            f"ORDER BY 1 LIMIT 3", [value, value]).fetchall()]
+        if found:
+            hints.append(f"{col}={', '.join(found)} exists: leading zero(s) lost in {value!r} "
+                         "(a spreadsheet reads codes as numbers)? try --key "
+                         f"{col}={found[0]}")
+    return "; " + "; ".join(hints) if hints else ""
+
+
 class TraceError(ValueError):
     """The request cannot be traced (unknown mart or column, missing key, no matching row)."""
 
@@ -120,7 +138,8 @@ def trace(con, mart: str, keys: dict[str, str | None], *, home: Path | None = No
     rows = _records(con.execute(cte + "SELECT * FROM m ORDER BY ALL", params))
     if not rows:
         raise TraceError(f"no row of {spec.table} matches "
-                         + ", ".join(f"{k}={v if v is not None else 'NULL'}" for k, v in keys.items()))
+                         + ", ".join(f"{k}={v if v is not None else 'NULL'}" for k, v in keys.items())
+                         + _leading_zero_hint(con, spec.table, keys, types))
     by_key = {r[spec.row_key]: r for r in rows}
     side_sql = {side.name: side.sql.replace("{row_key}", spec.row_key) for side in spec.sides}
     if max_lines is not None:

@@ -59,6 +59,23 @@ def test_schemas_are_exactly_the_warehouse_layers(home):
     assert marts == set(MARTS)
 
 
+def test_monthly_marts_carry_the_month_end_date(home):
+    """A DATE per month (the month's last day) so BI tools draw the months as a time series."""
+    import datetime as dt
+
+    absorption = query(home, "SELECT DISTINCT fiscal_year, month, month_end_date "
+                             "FROM marts.mart_absorption ORDER BY ALL")
+    assert [m for _, m, _ in absorption] == [1, 2, 3, 4, 5, 6]
+    assert [d for _, _, d in absorption] == [
+        dt.date(2025, 1, 31), dt.date(2025, 2, 28), dt.date(2025, 3, 31), dt.date(2025, 4, 30),
+        dt.date(2025, 5, 31), dt.date(2025, 6, 30)]
+    indicators = query(home, "SELECT DISTINCT period_month, period_end_date "
+                             "FROM marts.mart_indicator_achievement ORDER BY ALL")
+    assert indicators and all(
+        d == (dt.date(2025, m % 12 + 1, 1) if m < 12 else dt.date(2026, 1, 1))
+        - dt.timedelta(days=1) for m, d in indicators)
+
+
 def test_absorption_refunds_blokir_and_mid_year_revision(home):
     rows = query_dicts(home, """
         SELECT month, spending_category, budget_amount, absorption_base_amount, realized_cumulative,

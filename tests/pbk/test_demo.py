@@ -23,6 +23,15 @@ def test_demo_generates_and_ingests_the_sample(tmp_path):
     assert loaded == {kind: info["rows"] for kind, info in manifest["files"].items()}
     assert "realization.csv" in out.stdout and "quarantined" in out.stdout
     assert list((tmp_path / "pbk" / "landing").iterdir()) == []
+    # it ends pointing to the data-quality page; its progress went to stderr, step by step
+    assert out.stdout.rstrip().endswith(str(tmp_path / "pbk" / "docs" / "dq" / "index.html"))
+    steps = [line.split("] ", 1)[1].split(":")[0] for line in out.stderr.splitlines()
+             if line.startswith("[")]
+    assert [s for s in dict.fromkeys(steps) if not s.startswith("ingest ")] == [
+        "pbk run", "ingest", "dbt build", "mart checks (GX)", "data-quality pages", "publish",
+        "source freshness", "dbt docs"]
+    assert {s for s in steps if s.startswith("ingest ")} == {
+        f"ingest {info['file']}" for info in manifest["files"].values()}
 
 
 def test_telemetry_is_off_everywhere(tmp_path):

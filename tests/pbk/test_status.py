@@ -16,6 +16,8 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from ingest.contracts import KINDS
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -113,6 +115,10 @@ def test_status_json_gives_the_warehouse_figures(pristine, warehouse):
                         r["files"], r["amount"] and Decimal(r["amount"])) for r in doc["rules"]} \
         == warehouse["rules"]
     assert doc["data_docs"] == str(pristine["home"] / "docs" / "dq" / "index.html")
+    # dbt source freshness ran after the publish: every raw extract loaded minutes ago
+    assert {r["source"]: r["status"] for r in doc["source_freshness"]} == {
+        f"raw.{kind}": "pass" for kind in KINDS}
+    assert all(0 <= r["age_hours"] < 2 for r in doc["source_freshness"])
 
 
 LOAD_LINE = re.compile(r"^  \S+ \S+ WIB  (\S+)\s+(\S+)\s+(\S+)\s+([\d,]+) loaded\s+([\d,]+) quarantined$")
@@ -157,5 +163,30 @@ def test_status_prints_the_warehouse_figures(pristine, warehouse):
              _section(text, "Freshness (last successful load per kind):")]
     assert all(fresh) and {m[1]: m[2] for m in fresh} == {
         kind: _wib(at) for kind, at in warehouse["fresh"].items()}
+    fresh_sources = [line for line in _section(text, next(
+        line for line in text.splitlines() if line.startswith("Source freshness")))]
+    assert len(fresh_sources) == len(KINDS) and all(" pass " in line for line in fresh_sources)
     assert text.rstrip().endswith(
         f"Data Docs (open in a browser, works offline): {pristine['home'] / 'docs' / 'dq' / 'index.html'}")
+
+
+def test_a_home_where_every_file_was_rejected_names_the_rules(tmp_path):
+    """Files refused whole before any rule ran (headers of no kind, not text) are rule results
+    too: status and dq name the rule that rejected each, never "nothing failed"."""
+    home = tmp_path / "home"
+    landing = home / "landing"
+    landing.mkdir(parents=True)
+    (landing / "notes.csv").write_text("tanggal,catatan\n2025-01-01,rapat\n", encoding="utf-8")
+    (landing / "scan.csv").write_bytes(b"\x00\x01PK\x03\x04" * 50)
+    ingest = _pbk(home, "ingest")
+    assert ingest.returncode == 2, ingest.stderr
+    doc = json.loads(_pbk(home, "status", "--json").stdout)
+    assert sorted((r["rule"], r["severity"], r["files"]) for r in doc["rules"]) == [
+        ("unknown_kind", "reject", 1), ("unreadable_file", "reject", 1)]
+    assert sorted(r["source_file"] for r in doc["rejected"]) == ["notes.csv", "scan.csv"]
+    text = _pbk(home, "status").stdout
+    assert "No rule quarantined" not in text
+    assert re.search(r"^  unknown_kind\s+REJECTED the file\s+", text, re.M), text
+    dq = json.loads(_pbk(home, "dq", "--json").stdout)
+    assert {f["source_file"]: [r["rule"] for r in f["rules"]] for f in dq["files"]} == {
+        "notes.csv": ["unknown_kind"], "scan.csv": ["unreadable_file"]}

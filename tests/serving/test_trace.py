@@ -288,3 +288,19 @@ def test_altered_archive_file_is_not_reconciled(home, tmp_path, monkeypatch, cap
         assert "NOT RECONCILED" in out.out and "SHA256 MISMATCH" in out.out
     finally:
         archived.write_bytes(original)
+
+
+def test_a_code_without_its_leading_zero_is_named(con):
+    """`--key work_unit_code=10404` when 010404 exists: the message says a leading zero was lost
+    (a spreadsheet read the code as a number) and gives the key to use."""
+    code = con.execute("SELECT min(work_unit_code) FROM marts.mart_absorption "
+                       "WHERE work_unit_code LIKE '0%' AND length(work_unit_code) = 6").fetchone()[0]
+    stripped = code.lstrip("0")
+    assert code and stripped != code
+    with pytest.raises(TraceError) as err:
+        trace(con, "mart_absorption", {"fiscal_year": "2025", "work_unit_code": stripped,
+                                       "month": "12"})
+    assert str(err.value) == (
+        f"no row of mart_absorption matches fiscal_year=2025, work_unit_code={stripped}, month=12; "
+        f"work_unit_code={code} exists: leading zero(s) lost in '{stripped}' (a spreadsheet reads "
+        f"codes as numbers)? try --key work_unit_code={code}")

@@ -248,6 +248,7 @@ select
     {{ pbk_key(['s.fiscal_year', 's.month', 's.work_unit_code', 's.program_code', 's.spending_category']) }} as absorption_key,
     cast(s.fiscal_year as integer) as fiscal_year,
     cast(s.month as integer) as month,
+    {{ month_end_date('s.fiscal_year', 's.month') }} as month_end_date,
     cast(s.quarter as integer) as quarter,
     cast(s.as_of_month as integer) as as_of_month,
     u.instansi_code,

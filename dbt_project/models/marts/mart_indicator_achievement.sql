@@ -33,6 +33,7 @@ select
     s.indicator_key,
     cast(s.fiscal_year as integer) as fiscal_year,
     cast(s.period_month as integer) as period_month,
+    {{ month_end_date('s.fiscal_year', 's.period_month') }} as period_end_date,
     s.instansi_code,
     s.work_unit_code,
     s.indicator_code,
