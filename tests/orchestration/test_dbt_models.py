@@ -28,6 +28,28 @@ def test_run_covers_every_dbt_model_and_seed(home, first_run, pristine):
     assert (home / "dbt" / "target" / "run_results.json").exists()
 
 
+def test_exposures_and_owners_are_declared(home, first_run):
+    """What reads the warehouse outside dbt is declared (exposures), and every model and seed names
+    who answers for it (meta.owner; Dagster's asset owners from meta.dagster.owners)."""
+    from orchestration.definitions import build_definitions
+
+    manifest = json.loads((home / "dbt" / "manifest" / "manifest.json").read_text())
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert sorted(exposures) == ["published_audit_trail", "published_marts"]
+    marts = {n for n in manifest["nodes"] if n.startswith("model.pbk.mart_")}
+    assert marts <= set(exposures["published_marts"]["depends_on"]["nodes"]) and len(marts) == 7
+    assert {"model.pbk.audit_load_log", "model.pbk.audit_quarantine",
+            "model.pbk.audit_dq_results"} <= set(
+        exposures["published_audit_trail"]["depends_on"]["nodes"])
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] in ("model", "seed")]
+    assert {n["meta"]["owner"] for n in models} == {"pbk-warehouse data team"}
+    assert all(n["meta"]["published"] for n in models if n["schema"] == "marts")
+    defs = build_definitions(home)
+    owners = {tuple(spec.owners) for a in defs.assets for spec in getattr(a, "specs", [])
+              if spec.key.path[0] in ("staging", "intermediate", "core", "marts", "audit")}
+    assert owners == {("team:pbk-data",)}
+
+
 def test_a_cached_manifest_serves_only_the_project_state_it_was_parsed_from(tmp_path, monkeypatch):
     """$PBK_DBT_MANIFEST_CACHE (set for the whole test run by tests/conftest.py): a manifest cached
     for another state of the dbt project is never used (dbt parses); the one dbt parsed is stored

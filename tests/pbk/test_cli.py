@@ -32,3 +32,18 @@ def test_a_scale_that_is_not_positive_is_a_message_not_a_traceback(tmp_path):
     assert "argument --scale: -1 must be greater than 0" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_mistyped_path_is_an_error_and_nothing_is_recorded(tmp_path):
+    """`pbk ingest` of a path that does not exist: a message naming it, exit 1, and no row in
+    ops.load_log (a rejected load of kind None would claim the warehouse saw a file)."""
+    import os
+
+    home = tmp_path / "home"
+    missing = tmp_path / "realisasi_2025.cvs"
+    done = subprocess.run([str(PBK), "ingest", str(missing)],
+                          env={**os.environ, "PBK_HOME": str(home)}, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"pbk ingest: no such file or folder ({missing})"
+    assert not (home / "warehouse.duckdb").exists()
