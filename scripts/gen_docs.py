@@ -313,11 +313,21 @@ checks and this page read it. Parse rules are decided in `ingest/`, row rules in
     out.append("""
 ## Where to look
 
-- `pbk dq` (or `pbk status`): the latest failing rules in plain words: file, rule, column, count,
-  examples. `--json` for machines.
-- `$PBK_HOME/docs/dq/index.html`: every validation, newest first, linked to GX's result pages; opens
-  offline. GX's own pages are under `$PBK_HOME/docs/dq/site/`; its `index.html` leads to this front
-  page (GX's index table loads scripts from the internet and re-reads every result ever stored).
+- `pbk dq` (totals also in `pbk status`): each of the latest files with its rows and Rupiah read,
+  loaded and quarantined, and every rule that quarantined, rejected or warned about it, with rows
+  and Rupiah; a file refused before its rules ran names `unreadable_file`, `missing_column` or
+  `unknown_kind`. `--json` for machines. The queries are `expectations/dq_report.py`.
+- `$PBK_HOME/docs/dq/index.html`: the same, one row per file, linking to a page of the file's
+  quarantined rows (`docs/dq/quarantine/<load_id>.html`) and to GX's result pages; then the totals
+  per rule and the mart validations. Times in WIB.
+- GX's own pages are under `$PBK_HOME/docs/dq/site/` (its `index.html` leads to the front page: GX's
+  index table re-reads every result ever stored). They open offline: the links to CDNs and to the
+  logo on S3 are removed and `expectations/gx/offline.css` styles them instead
+  (`expectations/offline_pages.py`); each section is named after its rule (the frame's columns
+  carry the rule's label); the data asset is the file and its load; a row rule's counts are rows of
+  the batch (GX validates the distinct key combinations, so its own counts would be combinations).
+- In the published copy: `audit.load_log`, `audit.quarantine`, `audit.dq_results` (DuckDB and
+  Parquet), for auditors without the warehouse file.
 - SQL: `ops.dq_results`, `ops.quarantine`, `ops.load_log`.
 
 ## The GX context, and what validation costs
