@@ -6,7 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-from base.warehouse_file import open_duckdb
 from base import settings
 from ingest.contracts import CONTRACTS
 from .progress_display import progress_shown

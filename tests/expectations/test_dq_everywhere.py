@@ -103,10 +103,6 @@ def test_published_audit_schema_holds_the_quarantine(pristine, made_dirty, load_
         "dq_results.parquet", "load_log.parquet", "quarantine.parquet"]
 
 
-def _table_rows(visit_value: list) -> list[list[str]]:
-    return [row for row in visit_value if row]
-
-
 def test_dq_front_page_in_a_browser(pristine, made_dirty, load_log):
     """One row per file with its load-log figures, every rule with its rows, links to each
     file's quarantine page; nothing requested off the machine."""
