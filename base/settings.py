@@ -82,6 +82,20 @@ class Paths:
         return self.home / "lineage"
 
     @property
+    def lake(self) -> Path:
+        """Parquet copies of what the Spark engine reads: lake/raw/<kind>/<load_id>.parquet, one
+        file per accepted batch (ingest/lake.py), and lake/ops/<table>/, the ops tables as of the
+        last Spark build."""
+        return self.home / "lake"
+
+    @property
+    def spark(self) -> Path:
+        """The Spark engine's own state: its table files (spark/warehouse), its metastore
+        (spark/metastore_db) and the core/marts/audit relations a build exported for publishing
+        (spark/built, orchestration/spark_engine.py)."""
+        return self.home / "spark"
+
+    @property
     def dagster_home(self) -> Path:
         """DAGSTER_HOME of this warehouse (orchestration/instance.py prepares it)."""
         return self.home / "dagster"

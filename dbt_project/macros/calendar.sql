@@ -29,3 +29,40 @@
         when 5 then 'Jumat' when 6 then 'Sabtu' when 7 then 'Minggu'
     end)
 {%- endmacro %}
+
+{#- A date plus a number of days, and the days from one date to another. dbt's cross-database
+    dateadd/datediff on Spark go through Unix timestamps and lose the dates under
+    spark.sql.timestampType=TIMESTAMP_NTZ; Spark's own date_add/datediff are exact. -#}
+{% macro add_days(date_expr, days) -%}
+    {{ return(adapter.dispatch('add_days')(date_expr, days)) }}
+{%- endmacro %}
+
+{% macro default__add_days(date_expr, days) -%}
+    cast({{ dbt.dateadd('day', days, date_expr) }} as date)
+{%- endmacro %}
+
+{% macro spark__add_days(date_expr, days) -%}
+    date_add({{ date_expr }}, cast({{ days }} as int))
+{%- endmacro %}
+
+{% macro days_between(start_date, end_date) -%}
+    {{ return(adapter.dispatch('days_between')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start_date, end_date) -%}
+    {{ dbt.datediff(start_date, end_date, 'day') }}
+{%- endmacro %}
+
+{% macro spark__days_between(start_date, end_date) -%}
+    datediff({{ end_date }}, {{ start_date }})
+{%- endmacro %}
+
+{#- dbt.last_day on Spark: Spark's last_day for a month (dbt's default goes through dateadd, see
+    add_days). -#}
+{% macro spark__last_day(date, datepart) -%}
+    {%- if datepart == 'month' -%}
+        last_day({{ date }})
+    {%- else -%}
+        {{ dbt.default_last_day(date, datepart) }}
+    {%- endif -%}
+{%- endmacro %}

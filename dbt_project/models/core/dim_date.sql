@@ -8,7 +8,7 @@ with spine as (
 
 days as (
     select
-        cast({{ dbt.dateadd('day', 'generated_number - 1', "cast('" ~ var('pbk_date_spine_start') ~ "' as date)") }} as date) as date_day
+        {{ add_days("cast('" ~ var('pbk_date_spine_start') ~ "' as date)", 'generated_number - 1') }} as date_day
     from spine
 ),
 
@@ -26,7 +26,7 @@ calendar as (
         cast(extract(year from d.date_day) as integer) as calendar_year,
         cast(extract(month from d.date_day) as integer) as month,
         cast(extract(day from d.date_day) as integer) as day_of_month,
-        cast({{ dbt.datediff("cast('1900-01-01' as date)", 'd.date_day', 'day') }} % 7 + 1 as integer) as iso_day_of_week
+        cast({{ days_between("cast('1900-01-01' as date)", 'd.date_day') }} % 7 + 1 as integer) as iso_day_of_week
     from days as d
     cross join bounds as b
     where extract(year from d.date_day) between b.first_year and b.last_year
