@@ -7,10 +7,23 @@ import html
 import json
 import logging
 import shutil
+import sys
 from pathlib import Path
 
 import base.settings  # noqa: F401  (telemetry off before GX is imported)
-import great_expectations as gx
+
+# GX imports PySpark when it is installed (it is, for the Spark engine, which runs it inside the
+# dbt process, never here). Importing it costs ~0.4 s, warns about pandas 3, and under `python -c`
+# PySpark 4.3 takes the process for a doctest run and exits it (pyspark/sql/connect/utils.py).
+# GX validates pandas frames here: it is told PySpark is absent.
+if "pyspark" not in sys.modules:
+    sys.modules["pyspark"] = None  # type: ignore[assignment]  # `import pyspark` -> ImportError
+    try:
+        import great_expectations as gx  # noqa: E402
+    finally:
+        del sys.modules["pyspark"]
+else:  # pragma: no cover - a process that already uses PySpark
+    import great_expectations as gx  # noqa: E402
 
 from . import offline_index, offline_pages
 

@@ -29,7 +29,7 @@ from base import progress
 from base.rule_catalogue import CATALOGUE, PARSE_QUARANTINE_MESSAGES
 from expectations.results import record_refusal
 
-from . import faults
+from . import faults, lake
 from . import quarantine as Q
 from .archive import archive_copy, discard_copy, set_aside, write_manifest
 from .contracts import CONTRACTS, normalise_header
@@ -272,6 +272,7 @@ class Loader:
         progress.report(step, f"writing raw.{mapping.kind} and the quarantine")
         self.con.execute("BEGIN TRANSACTION")
         self._tx_open = True
+        lake_file = None
         try:
             self.con.execute(
                 f"INSERT INTO raw.{mapping.kind} ({insert_cols}, _extra, _load_id, _source_file, "
@@ -319,10 +320,15 @@ class Loader:
             write_manifest(self.paths.archive / load_id, result, kind, self._sheet, started)
             result.seconds = time.perf_counter() - t0
             write_load_log(self.con, result, path, started, fmt)
+            # the batch for the Spark engine, hidden until the commit (ingest/lake.py)
+            lake_file = lake.write_batch(self.con, self.paths, mapping.kind, load_id)
             faults.pause_before_commit()
             self.con.execute("COMMIT")
             self._tx_open = False
+            lake.show_batch(lake_file)
+            lake_file = None
         except BaseException:
+            lake.discard_batch(lake_file)
             if self._tx_open:
                 self.con.execute("ROLLBACK")
                 self._tx_open = False

@@ -37,6 +37,7 @@ from base.dbt import (PROFILES_DIR, PROJECT_DIR, dbt_environment, project_finger
 from base.settings import Paths
 from ingest.raw_tables import ensure_raw_tables
 
+from . import engines
 from .instance import WAREHOUSE_POOL
 from .resources import WarehouseResource, retry_if_transient
 
@@ -225,9 +226,14 @@ def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
                        dbt: DbtCliResource, warehouse: WarehouseResource):
         """`dbt build` of the selected models and seeds with their data tests."""
         wp = warehouse.paths
+        engine = warehouse.engine
         dbt_environment(wp)
         ensure_raw_tables(wp)
-        args = ["build"]
+        synced = engines.before_build(wp, engine)
+        if synced and synced["written"]:
+            context.log.info(f"lake: {synced['written']} batch file(s) written, "
+                             f"{synced['removed']} removed to match raw")
+        args = ["build", *engines.dbt_target_args(engine)]
         if not config.unit_tests:
             args += ["--exclude-resource-type", "unit_test"]
         if config.full_refresh:
@@ -238,7 +244,8 @@ def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
                                  raise_on_error=False)
             models = len(context.selected_asset_keys)
             built = 0
-            progress.report("dbt build", f"{models} models and seeds with their tests", 0, models)
+            progress.report("dbt build", f"{models} models and seeds with their tests on {engine}",
+                            0, models)
             for event in invocation.stream():
                 if isinstance(event, (Output, AssetMaterialization)):
                     built += 1
@@ -247,6 +254,8 @@ def make_dbt_assets(p: Paths, project: DbtProject, manifest: dict):
                     progress.report("dbt build", f"built {name}", built, models)
                 yield event
             ok = invocation.is_successful()
+            # Spark: what the build exported, as views of the warehouse file (engines.py)
+            engines.after_build(wp, engine)
             progress.finished("dbt build", f"{built} models and seeds built" if ok else
                               "FAILED (see the run's dbt.log)")
         finally:

@@ -19,6 +19,7 @@ from .serving import make_published
 from .automation import make_jobs, make_landing_sensor, make_schedule
 from .dbt_models import (dbt_cli, dbt_environment, dbt_project_for, make_dbt_assets,
                          prepare_manifest)
+from .engines import default_engine
 from .ingest_assets import ingest_key, make_ingest_assets, ops_table_assets
 from .instance import ensure_instance
 from .quality import make_dq_report, make_mart_checks
@@ -47,7 +48,8 @@ def build_definitions(home: str | Path | None = None) -> Definitions:
         jobs=[nightly, ingest_and_build],
         schedules=[make_schedule(nightly, p, downstream)],
         sensors=[make_landing_sensor(p, ingest_and_build, downstream)],
-        resources={"warehouse": WarehouseResource(home=str(p.home)), "dbt": dbt_cli(project)},
+        resources={"warehouse": WarehouseResource(home=str(p.home), engine=default_engine()),
+                   "dbt": dbt_cli(project)},
         executor=in_process_executor,
     )
     _CACHE[p.home] = defs

@@ -108,6 +108,9 @@ class WarehouseResource(ConfigurableResource):
 
     home: str
     lock_timeout_seconds: float = 6 * 3600.0
+    engine: str = "duckdb"
+    """What builds the dbt project: duckdb (dbt-duckdb, the warehouse file) or spark (dbt-spark on
+    the raw batches as Parquet; orchestration/engines.py, docs/spark.md). Default PBK_ENGINE."""
 
     _held: contextlib.ExitStack | None = PrivateAttr(default=None)
 

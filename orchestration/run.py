@@ -22,6 +22,7 @@ from base.settings import Paths, paths
 
 from .automation import NIGHTLY_JOB
 from .dbt_models import DBT_OP_NAME
+from .engines import check_engine
 from .run_scope import run_scope
 from .serving import PUBLISHED_KEY
 from .ingest_assets import file_results_from_metadata, ingest_key
@@ -94,11 +95,12 @@ class RunOutcome:
 
 def run_all(home: Path | str | None = None, full_refresh: bool = False,
             tags: dict | None = None, quiet: bool = True, *, unit_tests: bool = False,
-            selection=None) -> RunOutcome:
+            selection=None, engine: str | None = None) -> RunOutcome:
     """Execute the job `pbk_nightly` in-process: the whole graph, or the assets of `selection`
     (a Dagster AssetSelection, e.g. dbt_selection(...)) with their checks. Never raises for a
     failing step or check: the outcome says what happened. unit_tests also runs the dbt unit
-    tests (the test suite does). quiet keeps the console for the summary: Dagster's event log and
+    tests (the test suite does). engine: duckdb or spark (default: the warehouse resource's,
+    PBK_ENGINE, else duckdb; orchestration/engines.py). quiet keeps the console for the summary: Dagster's event log and
     dbt's output go to the instance (the UI shows them) and to $PBK_HOME/dagster/last_run.log
     instead of the terminal."""
     from .definitions import build_definitions, downstream_by_kind
@@ -108,6 +110,9 @@ def run_all(home: Path | str | None = None, full_refresh: bool = False,
     job = defs.resolve_job_def(NIGHTLY_JOB)
     run_config: dict = {"ops": {DBT_OP_NAME: {"config": {"full_refresh": bool(full_refresh),
                                                          "unit_tests": bool(unit_tests)}}}}
+    if engine is not None:
+        run_config["resources"] = {"warehouse": {"config": {
+            "home": str(p.home), "engine": check_engine(engine)}}}
     if quiet:
         run_config["loggers"] = {"console": {"config": {"log_level": "CRITICAL"}}}
     subset, scope = None, None

@@ -92,7 +92,7 @@ def cmd_run(args) -> int:
 
     p = settings.paths()
     with progress_shown(args.json):
-        outcome = run_all(p.home, full_refresh=args.full_refresh)
+        outcome = run_all(p.home, full_refresh=args.full_refresh, engine=args.engine)
     if args.json:
         _print_json(outcome.as_dict())
     else:
@@ -204,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "run", help="ingest landing, build dbt, run checks, publish (the Dagster "
                                    "job, in-process); non-zero exit if a blocking check failed")
     p.add_argument("--full-refresh", action="store_true", help="rebuild every dbt model from scratch")
+    p.add_argument("--engine", choices=("duckdb", "spark"), default=None,
+                   help="what builds the dbt models: duckdb (default, or PBK_ENGINE) or spark "
+                        "(dbt-spark on the raw batches as Parquet; docs/spark.md)")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_run)
 
