@@ -364,9 +364,17 @@ def test_killed_process_leaves_no_partial_batch(home, tmp_path):
     assert query(home, "SELECT count(*) FROM raw.realization") == [(0,)]
     assert query(home, "SELECT count(*) FROM ops.load_log WHERE status = 'loaded'") == [(0,)]
     assert query(home, "SELECT count(*) FROM ops.quarantine") == [(0,)]
+    # the batch's Parquet for the Spark engine was written, but only under a hidden name
+    lake_dir = home.lake / "raw" / "realization"
+    assert [f.name for f in lake_dir.iterdir() if not f.name.startswith(".")] == []
+    assert len([f for f in lake_dir.iterdir() if f.name.startswith(".tmp-")]) == 1
     [r] = ingest_files([f], home)
     assert (r.status, r.rows_loaded) == ("loaded", 20000)
     assert query(home, "SELECT count(*), sum(amount) FROM raw.realization") == \
+        [(20000, Decimal(sum(range(20000))))]
+    visible = [f for f in lake_dir.iterdir() if not f.name.startswith(".")]
+    assert [f.name for f in visible] == [f"{r.load_id}.parquet"]
+    assert query(home, f"SELECT count(*), sum(amount) FROM read_parquet('{visible[0]}')") == \
         [(20000, Decimal(sum(range(20000))))]
 
 
