@@ -14,7 +14,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install browser demo test bench dev clean
+.PHONY: install browser java demo test bench dev clean
 
 install: $(STAMP)
 
@@ -22,7 +22,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,spark]"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
 	  --target $(DUCKDB_1X_DIR) "duckdb==$(DUCKDB_1X)"
 	@touch $(STAMP)
@@ -37,13 +37,20 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
+# The Spark engine (docs/spark.md) runs PySpark, which needs a Java 17+ runtime: Debian's, installed
+# when missing, as for Chromium.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless; }
+
 # Test files run on PYTEST_WORKERS processes (pytest-xdist), each file whole in one process so
 # its module fixtures (a built warehouse) are made once; most of a test's time is single-threaded
 # Python (dbt, Dagster, GX), so two workers on two cores nearly halve the wall time. Files are
 # handed out in collection order, longest first (tests/conftest.py: LONGEST_FIRST); the shared
 # warehouses are built once for both workers (tests/support/shared.py).
 PYTEST_WORKERS ?= 2
-test: install browser
+test: install browser java
 	PBK_TEST_DUCKDB1=$(abspath $(DUCKDB_1X_DIR)) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: install

@@ -165,12 +165,16 @@ class Stage:
         return self.end - self.start
 
 
-def pbk_run(home: Path, full_refresh: bool = False) -> tuple[Measured, dict]:
-    """`pbk run --json` as an operator runs it, with PBK_HOME=home. The landing files are whole
-    before the run starts, so the settle interval (for files still being uploaded) is 0."""
+def pbk_run(home: Path, full_refresh: bool = False, engine: str | None = None
+            ) -> tuple[Measured, dict]:
+    """`pbk run --json` as an operator runs it, with PBK_HOME=home (and `--engine` when given).
+    The landing files are whole before the run starts, so the settle interval (for files still
+    being uploaded) is 0."""
     cmd = [str(Path(sys.executable).parent / "pbk"), "run", "--json"]
     if full_refresh:
         cmd.append("--full-refresh")
+    if engine:
+        cmd += ["--engine", engine]
     run = run_measured(cmd, env={"PBK_HOME": str(home), "PBK_SETTLE_SECONDS": "0",
                                  "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
                                  "GX_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"})

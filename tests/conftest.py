@@ -55,6 +55,8 @@ def scenario(tmp_path_factory):
 # them yet. Files not listed run afterwards in their usual order; a file missing here only runs
 # later, never not at all.
 LONGEST_FIRST = [
+    "tests/orchestration/test_spark_engine.py",    # the demo sample built on Spark (~3-4 min)
+    "tests/dbt_project/test_dbt_figures_spark.py",  # the hand-made scenario built on Spark
     "tests/test_wheel_install.py",                 # installs the wheel into a fresh venv, demo
     "tests/ingest/test_export_shape_marts.py",     # two whole builds of three fiscal years
     "tests/orchestration/test_faults.py",          # a run killed during dbt, then the rerun

@@ -27,10 +27,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- After a Spark build, every built relation of core, marts and audit (views included) is
-    written as Parquet to $PBK_HOME/spark/built/<schema>/<name>/: what the mart checks and the
-    publish read (orchestration/engines.py puts views over these folders into the warehouse
-    file), so everything after dbt is the same on both engines. -#}
+{#- After a Spark build, every built relation of core and marts (views included) is written as
+    Parquet to $PBK_HOME/spark/built/<schema>/<name>/: what the mart checks and the publish read
+    (orchestration/engines.py puts views over these folders into the warehouse file), so
+    everything after dbt is the same on both engines. (audit.* are views of the ops tables, which
+    DuckDB holds: engines.py builds them there.) -#}
 {% macro export_built_relations(results) -%}
     {{ return(adapter.dispatch('export_built_relations')(results)) }}
 {%- endmacro %}
@@ -43,7 +44,7 @@
     {%- set root = env_var('PBK_HOME', '.pbk') ~ '/spark/built' -%}
     {%- for result in results
           if result.node.resource_type in ('model', 'seed') and result.status == 'success'
-             and result.node.schema in ('core', 'marts', 'audit') -%}
+             and result.node.schema in ('core', 'marts') -%}
         {%- set node = result.node -%}
         {%- do run_query("insert overwrite directory '" ~ root ~ "/" ~ node.schema ~ "/"
                          ~ (node.alias or node.name) ~ "' using parquet select * from "

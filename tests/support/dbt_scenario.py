@@ -249,7 +249,7 @@ class Build:
 
 
 def build(home: Path, *, select: str = "fqn:*", selection=None, full_refresh: bool = False,
-          unit_tests: bool = False) -> Build:
+          unit_tests: bool = False, engine: str | None = None) -> Build:
     """Build the warehouse of `home` with the Dagster job, in-process (`pbk run`'s path): the dbt
     assets of the dbt selection `select`, or the Dagster `selection` given."""
     from base.dbt import run_results
@@ -257,21 +257,25 @@ def build(home: Path, *, select: str = "fqn:*", selection=None, full_refresh: bo
     from orchestration.run import dbt_selection, run_all
 
     p = paths(home)
-    outcome = run_all(p.home, full_refresh=full_refresh, unit_tests=unit_tests,
+    outcome = run_all(p.home, full_refresh=full_refresh, unit_tests=unit_tests, engine=engine,
                       selection=selection if selection is not None else dbt_selection(select, p.home))
     return Build(outcome, run_results(p.dbt_target))
 
 
-def _build_scenario(directory: Path) -> tuple[Path, Build]:
+def _build_scenario(directory: Path, engine: str | None = None) -> tuple[Path, Build]:
     home = directory / "home"
     load_raw(home, scenario_files(directory / "files"))
-    return home, build(home, full_refresh=True, unit_tests=True)
+    return home, build(home, full_refresh=True, unit_tests=True, engine=engine)
 
 
-def built_scenario(tmp_path_factory) -> tuple[Path, Build]:
+def built_scenario(tmp_path_factory, engine: str | None = None) -> tuple[Path, Build]:
     """The hand-made scenario loaded and built once per test run (full build with dbt unit
-    tests): (PBK_HOME, Build). Tests must not modify it; copy it with `copy_home` first."""
-    return build_once(tmp_path_factory, "scenario", _build_scenario)
+    tests) on `engine` (default DuckDB): (PBK_HOME, Build). Tests must not modify it; copy it
+    with `copy_home` first."""
+    if engine is None:
+        return build_once(tmp_path_factory, "scenario", _build_scenario)
+    return build_once(tmp_path_factory, f"scenario_{engine}",
+                      lambda d: _build_scenario(d, engine=engine))
 
 
 def copy_home(src: Path, dst: Path) -> Path:

@@ -13,7 +13,7 @@ from .shared import build_once
 SCALE, SEED, DIRTY_FRACTION = 0.001, 42, 0.01    # the demo's sample (pbk/demo.py)
 
 
-def _build(directory: Path) -> dict:
+def _build(directory: Path, engine: str | None = None) -> dict:
     from base.settings import paths
     from orchestration.run import run_all
     from pbk.generator.extracts import generate
@@ -24,7 +24,7 @@ def _build(directory: Path) -> dict:
     for info in manifest["files"].values():
         (home / "sample" / info["file"]).replace(p.landing / info["file"])
     started = time.time()
-    outcome = run_all(home)
+    outcome = run_all(home, engine=engine)
     assert outcome.success and outcome.published, (outcome.errors, outcome.failed_checks)
     return {"home": home, "outcome": outcome, "manifest": manifest, "started": started}
 
@@ -34,6 +34,12 @@ def pristine_home(tmp_path_factory) -> dict:
     run's start (epoch seconds)} of the demo sample built and published once per test run;
     outcome.published holds the version, path and tables published."""
     return build_once(tmp_path_factory, "pristine", _build)
+
+
+def spark_demo_home(tmp_path_factory) -> dict:
+    """The same demo sample built on Spark (`pbk run --engine spark`), once per test run; as
+    pristine_home."""
+    return build_once(tmp_path_factory, "spark_demo", lambda d: _build(d, engine="spark"))
 
 
 def copy_home(src: Path, dest: Path) -> Path:
