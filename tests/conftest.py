@@ -12,6 +12,11 @@ import pytest
 # Test files are written whole before a run starts: no need to wait for them to settle (the test of
 # files in flight sets its own interval).
 os.environ.setdefault("PBK_SETTLE_SECONDS", "0")
+# The Spark builds of the tests are samples of a few thousand rows: one shuffle partition, no
+# adaptive re-planning, no code generation, two dbt threads (docs/spark.md "Settings").
+for name, value in (("PBK_SPARK_SHUFFLE_PARTITIONS", "1"), ("PBK_SPARK_ADAPTIVE", "false"),
+                    ("PBK_SPARK_CODEGEN", "false"), ("PBK_SPARK_THREADS", "2")):
+    os.environ.setdefault(name, value)
 
 
 @pytest.fixture(scope="session", autouse=True)
