@@ -37,7 +37,23 @@
 {#- Scores and percentages leave the marts rounded to 6 decimals (computations use full
     precision): deterministic figures for BI, reconciliation and hand-computed tests. -#}
 {% macro pbk_round(expr, digits=6) -%}
+    {{ return(adapter.dispatch('pbk_round')(expr, digits)) }}
+{%- endmacro %}
+
+{% macro default__pbk_round(expr, digits) -%}
     cast(round({{ expr }}, {{ digits }}) as {{ pbk_double() }})
+{%- endmacro %}
+
+{#- Spark rounds a double through its decimal text (BigDecimal), DuckDB the double itself
+    (std::round(x * 10^d) / 10^d, half away from zero): a quotient such as 1234.565, stored as
+    1234.56499999..., is 1234.57 on Spark and 1234.56 on DuckDB. DuckDB's rule in Spark's double
+    arithmetic, so both engines give the same figure: v = |x| * 10^d, its integer part plus one
+    when the exact fraction v % 1 is at least one half. -#}
+{% macro spark__pbk_round(expr, digits) -%}
+    {%- set x = "cast(" ~ expr ~ " as " ~ pbk_double() ~ ")" -%}
+    {%- set v = "(abs(" ~ x ~ ") * power(10, " ~ digits ~ "))" -%}
+    cast(signum({{ x }}) * (({{ v }} - {{ v }} % 1) + case when {{ v }} % 1 >= 0.5 then 1 else 0 end)
+         / power(10, {{ digits }}) as {{ pbk_double() }})
 {%- endmacro %}
 
 {#- Bound a score by an optional floor and cap (NULL bound = none). -#}

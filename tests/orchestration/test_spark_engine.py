@@ -98,3 +98,21 @@ def test_an_unknown_engine_is_refused_by_name():
 
     with pytest.raises(ValueError, match="unknown engine 'postgres': choose one of duckdb, spark"):
         check_engine("postgres")
+
+
+def test_the_engine_is_chosen_by_the_command_line_or_pbk_engine(monkeypatch, capsys):
+    from orchestration.engines import default_engine
+    from pbk.cli import main
+
+    monkeypatch.delenv("PBK_ENGINE", raising=False)
+    assert default_engine() == "duckdb"
+    monkeypatch.setenv("PBK_ENGINE", "spark")
+    assert default_engine() == "spark"
+    monkeypatch.setenv("PBK_ENGINE", "sparkk")
+    with pytest.raises(ValueError, match="unknown engine 'sparkk'"):
+        default_engine()
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--engine", "postgres"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --engine: invalid choice: 'postgres'" in err and "spark" in err
